@@ -1,0 +1,27 @@
+# shellcheck shell=bash
+# Shared paths and helpers for psxtimer's scripts. Sourced, never run.
+
+PSX_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PSX_CACHE=${PSXTIMER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/psxtimer}
+PSX_BUILD=$PSX_TOP/build
+
+die() { echo "psxtimer: $*" >&2; exit 1; }
+say() { echo "==> $*" >&2; }
+
+# The stock Debian 6.12 kernel the project tests on: the newest one installed.
+stock_kver() {
+	local v
+	v=$(cd /usr/src && ls -d linux-headers-6.12.*-amd64 2>/dev/null |
+		sed 's/^linux-headers-//' | sort -V | tail -n 1)
+	[ -n "$v" ] || die "no linux-headers-6.12.*-amd64 installed (run scripts/setup)"
+	echo "$v"
+}
+
+# Source version and config hash key the debug kernel in the cache.
+debug_kernel_dir() {
+	local srcver key
+	srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) ||
+		die "linux-source-6.12 is not installed (run scripts/setup)"
+	key=$(cat "$PSX_TOP/scripts/debug-kernel.config" | sha256sum | cut -c1-12)
+	echo "$PSX_CACHE/kernel-$srcver-$key"
+}

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * psxtimer: the illumos POSIX timer subsystem as a loadable Linux module.
+ * Module load/unload and parameters.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpumask.h>
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include <psxtimer/core.h>
+#include <psxtimer/version.h>
+
+#include "psxtimer.h"
+
+/* illumos: "cannot be tuned on a running system", hence 0444. */
+static int timer_max;
+module_param(timer_max, int, 0444);
+MODULE_PARM_DESC(timer_max,
+		 "Timers per process (0: max(32, 4 * possible CPUs); at most 4194304)");
+
+static int __init psx_init(void)
+{
+	struct psx_tunables t = {
+		.timer_max = timer_max,
+		.ncpus = nr_cpu_ids,
+	};
+	struct psx_info info;
+	int err;
+
+	err = clock_timer_init(&t);
+	if (err) {
+		pr_err("invalid parameters (timer_max=%d)\n", timer_max);
+		return err;
+	}
+	err = psx_dev_register();
+	if (err) {
+		pr_err("cannot register /dev/psxtimer: %d\n", err);
+		goto out_fini;
+	}
+	psx_core_info(&info);
+	timer_max = info.timer_max;
+	pr_info("version %s loaded, timer_max=%u\n", PSXTIMER_VERSION_STRING,
+		info.timer_max);
+	return 0;
+
+out_fini:
+	clock_timer_fini();
+	return err;
+}
+
+static void __exit psx_exit(void)
+{
+	psx_dev_unregister();
+	clock_timer_fini();
+	pr_info("unloaded\n");
+}
+
+module_init(psx_init);
+module_exit(psx_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("illumos POSIX timers (timer_create and friends) behind /dev/psxtimer");
+MODULE_VERSION(PSXTIMER_VERSION_STRING);
+MODULE_AUTHOR("The psxtimer developers");
