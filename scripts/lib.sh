@@ -25,3 +25,34 @@ debug_kernel_dir() {
 	key=$(cat "$PSX_TOP/scripts/debug-kernel.config" | sha256sum | cut -c1-12)
 	echo "$PSX_CACHE/kernel-$srcver-$key"
 }
+
+# Debian's kernel source, extracted once into the cache; printed on stdout.
+ksrc_dir() {
+	local srcver src
+	srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) ||
+		die "linux-source-6.12 is not installed (run scripts/setup)"
+	src=$PSX_CACHE/linux-source-$srcver
+	if [ ! -f "$src/.psxtimer-extracted" ]; then
+		say "extracting linux-source-6.12 $srcver into $src"
+		rm -rf "$src"
+		mkdir -p "$src"
+		tar -xf /usr/src/linux-source-6.12.tar.xz -C "$src" --strip-components=1
+		touch "$src/.psxtimer-extracted"
+	fi
+	echo "$src"
+}
+
+# Kernel image for "stock" or "debug".
+kernel_image() {
+	case "$1" in
+	stock) echo "/boot/vmlinuz-$(stock_kver)" ;;
+	debug) echo "$(debug_kernel_dir)/arch/x86/boot/bzImage" ;;
+	*) die "unknown kernel '$1' (stock or debug)" ;;
+	esac
+}
+
+# Shell-quote one word for the guest's busybox sh.
+squote() {
+	local s=${1//\'/\'\\\'\'}
+	printf "'%s'" "$s"
+}
