@@ -33,6 +33,11 @@ ksrc_dir() {
 		die "linux-source-6.12 is not installed (run scripts/setup)"
 	src=$PSX_CACHE/linux-source-$srcver
 	if [ ! -f "$src/.psxtimer-extracted" ]; then
+		mkdir -p "$PSX_CACHE"
+		exec 8>"$src.lock"
+		flock 8
+	fi
+	if [ ! -f "$src/.psxtimer-extracted" ]; then
 		say "extracting linux-source-6.12 $srcver into $src"
 		rm -rf "$src"
 		mkdir -p "$src"
