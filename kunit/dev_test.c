@@ -11,7 +11,6 @@
 #include <psxtimer/core.h>
 
 #include "../src/kernel/psxtimer.h"
-#include "kunit_compat.h"
 
 static unsigned long user_page(struct kunit *test)
 {
@@ -93,4 +92,4 @@ kunit_test_suites(&psx_dev_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("KUnit suites for psxtimer");
-PSX_IMPORT_KUNIT_NS();
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

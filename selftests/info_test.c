@@ -72,7 +72,7 @@ TEST_F(dev, info_reports_version_and_limits)
 	/* The parameter shows the effective value, derived or given. */
 	EXPECT_EQ(read_param("timer_max"), (int)info.timer_max);
 	EXPECT_LE(32, info.timer_max);
-	for (i = 0; i < sizeof(info.__reserved) / sizeof(info.__reserved[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(info.__reserved); i++)
 		EXPECT_EQ(0, info.__reserved[i]);
 }
 
@@ -125,7 +125,7 @@ TEST_F(dev, unknown_commands_are_enotty)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		errno = 0;
 		EXPECT_EQ(-1, ioctl(self->fd, bad[i], &info)) TH_LOG("cmd %#lx", bad[i]);
 		EXPECT_EQ(ENOTTY, errno) TH_LOG("cmd %#lx", bad[i]);

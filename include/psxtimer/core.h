@@ -7,17 +7,17 @@
 #ifndef PSXTIMER_CORE_H
 #define PSXTIMER_CORE_H
 
-#include "types.h"
-
-PSX_EXTERN_C_BEGIN
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /*
  * Tunables, fixed at load. As in illumos, timer_max "cannot be tuned on a
  * running system": the core copies it once in clock_timer_init().
  */
 struct psx_tunables {
-	psx_s32 timer_max;	/* 0: derive from ncpus, as illumos does */
-	psx_u32 ncpus;		/* possible CPUs (nr_cpu_ids) */
+	int timer_max;		/* 0: derive from ncpus, as illumos does */
+	unsigned int ncpus;	/* possible CPUs (nr_cpu_ids) */
 };
 
 /* Upper bound for timer_max: ids are ints and the id array must fit kmalloc. */
@@ -27,10 +27,10 @@ struct psx_tunables {
 
 /* What userspace learns from the info query (mirrored by the uapi struct). */
 struct psx_info {
-	psx_u32 version_major;
-	psx_u32 version_minor;
-	psx_u32 version_patch;
-	psx_u32 timer_max;
+	unsigned int version_major;
+	unsigned int version_minor;
+	unsigned int version_patch;
+	unsigned int timer_max;
 };
 
 /*
@@ -47,6 +47,8 @@ void clock_timer_fini(void);
 /* The version/limits query behind PSXTIMER_IOC_INFO. */
 void psx_core_info(struct psx_info *out);
 
-PSX_EXTERN_C_END
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* PSXTIMER_CORE_H */

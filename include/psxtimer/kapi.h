@@ -7,9 +7,9 @@
 #ifndef PSXTIMER_KAPI_H
 #define PSXTIMER_KAPI_H
 
-#include "types.h"
-
-PSX_EXTERN_C_BEGIN
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /* errno values the core returns (negated), as the kernel defines them. */
 #define PSX_EPERM 1
@@ -19,14 +19,19 @@ PSX_EXTERN_C_BEGIN
 #define PSX_EAGAIN 11
 
 /* Sleeping allocation (GFP_KERNEL); NULL on failure. Memory is zeroed. */
-void *psx_kzalloc(psx_size_t size);
+void *psx_kzalloc(unsigned long size);
 void psx_kfree(const void *p);
 
 /* A broken invariant the core can survive: WARN, with the message. */
 void psx_warn(const char *msg);
-/* One it cannot (a pure virtual call): BUG. */
-__attribute__((noreturn)) void psx_bug(const char *msg);
+/*
+ * One it cannot (a pure virtual call): BUG. Not declared noreturn, so that
+ * objtool, which does not know it, sees its callers end normally.
+ */
+void psx_bug(const char *msg);
 
-PSX_EXTERN_C_END
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* PSXTIMER_KAPI_H */

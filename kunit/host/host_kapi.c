@@ -11,7 +11,7 @@
 
 #include "host.h"
 
-void *psx_kzalloc(psx_size_t size)
+void *psx_kzalloc(unsigned long size)
 {
 	return calloc(1, size);
 }

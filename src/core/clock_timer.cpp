@@ -28,11 +28,13 @@ extern "C" int psx_tunables_resolve(const psx_tunables *in, psx_tunables *out)
 	*out = *in;
 	if (in->timer_max == 0) {
 		// illumos: timer_max = MAX(_TIMER_MAX, 4 * max_ncpus).
-		psx_u64 derived = 4ULL * in->ncpus;
+		unsigned long long derived = 4ULL * in->ncpus;
 
-		derived = psx::max<psx_u64>(derived, PSX_TIMER_MAX_FLOOR);
-		derived = psx::min<psx_u64>(derived, PSX_TIMER_MAX_CEILING);
-		out->timer_max = static_cast<psx_s32>(derived);
+		derived = psx::max<unsigned long long>(derived,
+						       PSX_TIMER_MAX_FLOOR);
+		derived = psx::min<unsigned long long>(derived,
+						       PSX_TIMER_MAX_CEILING);
+		out->timer_max = static_cast<int>(derived);
 	}
 	return 0;
 }
@@ -53,5 +55,5 @@ extern "C" void psx_core_info(psx_info *out)
 	out->version_major = PSXTIMER_VERSION_MAJOR;
 	out->version_minor = PSXTIMER_VERSION_MINOR;
 	out->version_patch = PSXTIMER_VERSION_PATCH;
-	out->timer_max = static_cast<psx_u32>(psx::effective.timer_max);
+	out->timer_max = static_cast<unsigned int>(psx::effective.timer_max);
 }

@@ -7,12 +7,12 @@
  */
 #include <psxtimer/kapi.h>
 
-void *operator new(psx_size_t size)
+void *operator new(unsigned long size)
 {
 	return psx_kzalloc(size);
 }
 
-void *operator new[](psx_size_t size)
+void *operator new[](unsigned long size)
 {
 	return psx_kzalloc(size);
 }
@@ -27,12 +27,12 @@ void operator delete[](void *p) noexcept
 	psx_kfree(p);
 }
 
-void operator delete(void *p, psx_size_t) noexcept
+void operator delete(void *p, unsigned long) noexcept
 {
 	psx_kfree(p);
 }
 
-void operator delete[](void *p, psx_size_t) noexcept
+void operator delete[](void *p, unsigned long) noexcept
 {
 	psx_kfree(p);
 }

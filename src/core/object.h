@@ -16,7 +16,7 @@ namespace psx {
 
 class Object {
 public:
-	static void *operator new(psx_size_t size) noexcept
+	static void *operator new(unsigned long size) noexcept
 	{
 		return psx_kzalloc(size);
 	}
@@ -24,7 +24,7 @@ public:
 	{
 		psx_kfree(p);
 	}
-	static void *operator new[](psx_size_t size) noexcept
+	static void *operator new[](unsigned long size) noexcept
 	{
 		return psx_kzalloc(size);
 	}

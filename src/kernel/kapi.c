@@ -14,10 +14,9 @@
 static_assert(PSX_EPERM == EPERM && PSX_ENOMEM == ENOMEM &&
 	      PSX_EFAULT == EFAULT && PSX_EINVAL == EINVAL &&
 	      PSX_EAGAIN == EAGAIN);
-static_assert(sizeof(psx_size_t) == sizeof(size_t));
 
 /* Charged to the caller's memcg: timers are per-process kernel memory. */
-void *psx_kzalloc(psx_size_t size)
+void *psx_kzalloc(unsigned long size)
 {
 	return kzalloc(size, GFP_KERNEL_ACCOUNT);
 }
