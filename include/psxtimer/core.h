@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The door into the C++ core: everything the C glue may call. The core is
- * timer logic only; it never sees a kernel structure. Implemented in
- * src/core/, called from src/kernel/ (and from kunit/ and the host tests).
+ * timer logic only; it never sees a kernel structure, and never user memory:
+ * the glue copies arguments in and results out. Implemented in src/core/,
+ * called from src/kernel/ (and from kunit/ and the host tests).
+ *
+ * Errors are negative errno values, as the kernel returns them.
  */
 #ifndef PSXTIMER_CORE_H
 #define PSXTIMER_CORE_H
@@ -11,6 +14,11 @@
 extern "C" {
 #endif
 
+struct psx_kproc;	/* the glue's half of a process (kapi.h) */
+struct psx_ktimer;	/* the glue's half of a timer (kapi.h) */
+struct psx_proc;	/* the core's per-process timer table */
+struct psx_itimer;	/* the core's timer (illumos itimer_t) */
+
 /*
  * Tunables, fixed at load. As in illumos, timer_max "cannot be tuned on a
  * running system": the core copies it once in clock_timer_init().
@@ -18,12 +26,17 @@ extern "C" {
 struct psx_tunables {
 	int timer_max;		/* 0: derive from ncpus, as illumos does */
 	unsigned int ncpus;	/* possible CPUs (nr_cpu_ids) */
+	unsigned int highres_interval_min_ns;	/* clock_highres_interval_min */
 };
 
-/* Upper bound for timer_max: ids are ints and the id array must fit kmalloc. */
+/* Upper bound for timer_max: ids are ints and the id array must fit kvmalloc. */
 #define PSX_TIMER_MAX_CEILING (1 << 22)
 /* illumos's _TIMER_MAX floor for the derived default. */
 #define PSX_TIMER_MAX_FLOOR 32
+/* illumos's _TIMER_ALLOC_INIT: the id array starts this long, then doubles. */
+#define PSX_TIMER_ALLOC_INIT 8
+/* illumos's default clock_highres_interval_min, 200 us. */
+#define PSX_HIGHRES_INTERVAL_MIN_DEFAULT 200000
 
 /* What userspace learns from the info query (mirrored by the uapi struct). */
 struct psx_info {
@@ -31,6 +44,46 @@ struct psx_info {
 	unsigned int version_minor;
 	unsigned int version_patch;
 	unsigned int timer_max;
+	unsigned int highres_interval_min_ns;
+};
+
+struct psx_timespec {
+	long long tv_sec;
+	long long tv_nsec;
+};
+
+struct psx_itimerspec {
+	struct psx_timespec it_interval;
+	struct psx_timespec it_value;
+};
+
+/* Clock ids (Linux's) and notification kinds, as in the uapi. */
+enum {
+	PSX_CLOCK_REALTIME = 0,
+	PSX_CLOCK_MONOTONIC = 1,
+	PSX_CLOCK_PROCESS_CPUTIME_ID = 2,
+	PSX_CLOCK_THREAD_CPUTIME_ID = 3,
+	PSX_CLOCK_BOOTTIME = 7,
+	PSX_CLOCK_TAI = 11,
+	PSX_CLOCK_MAX = 16,
+	PSX_CLOCK_HIGHRES = PSX_CLOCK_MONOTONIC,
+};
+
+enum {
+	PSX_SIGEV_SIGNAL = 0,
+	PSX_SIGEV_NONE = 1,
+	PSX_SIGEV_THREAD = 2,
+	PSX_SIGEV_THREAD_ID = 4,
+	PSX_SIGEV_PORT = 5,
+};
+
+#define PSX_TIMER_ABSTIME 1
+
+struct psx_sigevent {
+	unsigned long long value;
+	int signo;
+	int notify;
+	int tid;
 };
 
 /*
@@ -46,6 +99,40 @@ void clock_timer_fini(void);
 
 /* The version/limits query behind PSXTIMER_IOC_INFO. */
 void psx_core_info(struct psx_info *out);
+
+/*
+ * A process's timer table lives in memory the glue allocates with its own
+ * half (struct psx_kproc): psx_proc_size() bytes, zeroed, then
+ * psx_proc_init(). timer_exit() deletes every timer (process exit, exec);
+ * the table stays usable afterwards. Process context, may sleep.
+ */
+unsigned long psx_proc_size(void);
+void psx_proc_init(struct psx_proc *p, struct psx_kproc *kp);
+void timer_exit(struct psx_proc *p);
+/* Timers alive in the table (for the module's counters and tests). */
+int psx_proc_ntimers(struct psx_proc *p);
+
+/* The timer syscalls. sev == NULL: SIGALRM with si_value = the new id. */
+int psx_timer_create(struct psx_proc *p, int clock, const struct psx_sigevent *sev,
+		     int *id);
+int psx_timer_settime(struct psx_proc *p, int id, int flags,
+		      const struct psx_itimerspec *value,
+		      struct psx_itimerspec *ovalue);
+int psx_timer_gettime(struct psx_proc *p, int id, struct psx_itimerspec *value);
+int psx_timer_delete(struct psx_proc *p, int id);
+/* The overrun count (>= 0), or a negative errno. */
+int psx_timer_getoverrun(struct psx_proc *p, int id);
+
+/* The clock syscalls. can_settime: the caller has CAP_SYS_TIME. */
+int psx_clock_gettime(int clock, struct psx_timespec *ts);
+int psx_clock_settime(int clock, const struct psx_timespec *ts, int can_settime);
+int psx_clock_getres(int clock, struct psx_timespec *ts);
+
+/*
+ * A timer's hrtimer expired `count` times (periods missed count too).
+ * Hardirq context: never sleeps, takes no sleeping lock.
+ */
+void timer_fire(struct psx_itimer *it, unsigned long long count);
 
 #ifdef __cplusplus
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The kernel services the C++ core may use, and nothing more. Implemented by
- * the C glue in src/kernel/kapi.c; the host test build implements them on
- * libc in kunit/host/host_kapi.c so the core runs under ASan/UBSan.
+ * the C glue in src/kernel/; the host test build implements them on libc in
+ * kunit/host/host_kapi.c so the core runs under ASan/UBSan.
  */
 #ifndef PSXTIMER_KAPI_H
 #define PSXTIMER_KAPI_H
@@ -11,16 +11,25 @@
 extern "C" {
 #endif
 
+struct psx_kproc;
+struct psx_ktimer;
+struct psx_itimer;
+struct psx_timespec;
+
 /* errno values the core returns (negated), as the kernel defines them. */
 #define PSX_EPERM 1
+#define PSX_EAGAIN 11
 #define PSX_ENOMEM 12
 #define PSX_EFAULT 14
 #define PSX_EINVAL 22
-#define PSX_EAGAIN 11
+#define PSX_EOVERFLOW 75
 
-/* Sleeping allocation (GFP_KERNEL); NULL on failure. Memory is zeroed. */
+/* Sleeping allocations; NULL on failure. Memory is zeroed. */
 void *psx_kzalloc(unsigned long size);
 void psx_kfree(const void *p);
+/* For arrays that may outgrow kmalloc (the id array). */
+void *psx_kvzalloc(unsigned long size);
+void psx_kvfree(const void *p);
 
 /* A broken invariant the core can survive: WARN, with the message. */
 void psx_warn(const char *msg);
@@ -29,6 +38,82 @@ void psx_warn(const char *msg);
  * objtool, which does not know it, sees its callers end normally.
  */
 void psx_bug(const char *msg);
+
+/*
+ * p_lock, the per-process lock (a spinlock: held only for table and
+ * ITLK_* updates, never across a sleep or a backend call).
+ */
+void psx_p_lock(struct psx_kproc *kp);
+void psx_p_unlock(struct psx_kproc *kp);
+
+/*
+ * it_cv, a timer's condition variable. psx_it_cv_wait() is called with
+ * p_lock held; it drops it while asleep and takes it again (illumos
+ * cv_wait(&it->it_cv, &p->p_lock)). Wakeups may be spurious: callers loop.
+ */
+void psx_it_cv_wait(struct psx_ktimer *kt, struct psx_kproc *kp);
+void psx_it_cv_broadcast(struct psx_ktimer *kt);
+
+/*
+ * A timer's memory: one allocation holds the glue's half (hrtimer, it_cv,
+ * sigqueue) and core_size zeroed bytes for the core's psx_itimer, returned.
+ */
+void *psx_ktimer_alloc(unsigned long core_size, struct psx_ktimer **ktp);
+void psx_ktimer_free(struct psx_ktimer *kt);
+
+/* Credentials of the calling task. */
+enum { PSX_CAP_SYS_NICE, PSX_CAP_SYS_TIME };
+int psx_capable(int cap);
+/* The CPU the calling thread is bound to, or -1 if it may run on several. */
+int psx_current_bound_cpu(void);
+
+/*
+ * Signal delivery (psx_sig_*), through the kernel's preallocated sigqueue.
+ * setup: in the creator's context; allocates the sigqueue (charged to its
+ * RLIMIT_SIGPENDING: -EAGAIN when refused) and fixes the target: tid 0 for
+ * the process, else a thread of the caller's process (-EINVAL otherwise).
+ * teardown: frees the sigqueue; a signal still queued is still delivered.
+ * fire: hardirq; queue the signal, or count the expirations as overruns of
+ * the one still queued (saturating at INT_MAX); an ignored signal counts
+ * nothing. getoverrun: si_overrun of the last signal that was accepted.
+ */
+int psx_sig_setup(struct psx_ktimer *kt, int signo, int timer_id,
+		  unsigned long long value, int tid);
+void psx_sig_teardown(struct psx_ktimer *kt);
+void psx_sig_fire(struct psx_ktimer *kt, unsigned long long count);
+int psx_sig_getoverrun(struct psx_ktimer *kt);
+
+/*
+ * Clocks and hrtimers (hrtimer_clock.c). Bases are the hrtimer clock bases
+ * the core's backends sit on.
+ */
+enum { PSX_BASE_REALTIME, PSX_BASE_MONOTONIC, PSX_BASE_BOOTTIME, PSX_BASE_TAI };
+long long psx_clock_now_ns(int base);
+long long psx_clock_res_ns(void);
+int psx_clock_set_realtime(const struct psx_timespec *ts);
+/* CPU time of the calling thread or its whole process, in ns. */
+long long psx_cputime_ns(int process);
+
+/*
+ * Arm the timer's hrtimer on `base` to expire at `expires_ns` (absolute on
+ * that base), then every `interval_ns` (0: once); pinned to the current CPU
+ * when `pinned`. The hrtimer must not be armed (cancel first). cancel:
+ * returns once the callback is not running and will not run again.
+ * remaining: ns to the next expiry, or < 0 when not armed.
+ */
+void psx_hrtimer_start(struct psx_ktimer *kt, int base, long long expires_ns,
+		       long long interval_ns, int pinned);
+void psx_hrtimer_cancel(struct psx_ktimer *kt);
+long long psx_hrtimer_remaining(struct psx_ktimer *kt);
+
+/*
+ * A process half with the core's table in it, not attached to any
+ * process: what the glue's lifecycle code builds on, and what the KUnit
+ * suites use for a private table. psx_kproc_free() expects timer_exit().
+ */
+struct psx_kproc *psx_kproc_alloc(void);
+void psx_kproc_free(struct psx_kproc *kp);
+struct psx_proc *psx_kproc_table(struct psx_kproc *kp);
 
 #ifdef __cplusplus
 }

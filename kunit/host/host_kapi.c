@@ -1,18 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * include/psxtimer/kapi.h on libc, for the host build of the core: malloc
- * stands in for kzalloc (ASan sees every byte), a core WARN fails the test
- * that provoked it, a BUG aborts.
+ * stands in for kzalloc (ASan sees every byte), a pthread mutex and
+ * condition variable for p_lock and it_cv, a settable fake clock and a
+ * fake hrtimer that tests expire by hand. A core WARN fails the test that
+ * provoked it; a BUG aborts.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include <psxtimer/core.h>
 #include <psxtimer/kapi.h>
 
 #include "host.h"
 
 void *psx_kzalloc(unsigned long size)
 {
+	if (host_fail_alloc_after >= 0 && host_fail_alloc_after-- == 0)
+		return NULL;
 	return calloc(1, size);
 }
 
@@ -21,14 +28,220 @@ void psx_kfree(const void *p)
 	free((void *)p);
 }
 
+void *psx_kvzalloc(unsigned long size)
+{
+	return psx_kzalloc(size);
+}
+
+void psx_kvfree(const void *p)
+{
+	free((void *)p);
+}
+
 void psx_warn(const char *msg)
 {
 	fprintf(stderr, "WARNING: %s\n", msg);
-	psx_host_warnings++;
+	__atomic_add_fetch(&psx_host_warnings, 1, __ATOMIC_RELAXED);
 }
 
 void psx_bug(const char *msg)
 {
 	fprintf(stderr, "BUG: %s\n", msg);
 	abort();
+}
+
+struct psx_kproc {
+	pthread_mutex_t p_lock;
+	long long core[];
+};
+
+struct psx_kproc *psx_kproc_alloc(void)
+{
+	struct psx_kproc *kp = psx_kzalloc(sizeof(*kp) + psx_proc_size());
+
+	if (!kp)
+		return NULL;
+	pthread_mutex_init(&kp->p_lock, NULL);
+	psx_proc_init(psx_kproc_table(kp), kp);
+	return kp;
+}
+
+void psx_kproc_free(struct psx_kproc *kp)
+{
+	pthread_mutex_destroy(&kp->p_lock);
+	free(kp);
+}
+
+struct psx_proc *psx_kproc_table(struct psx_kproc *kp)
+{
+	return (struct psx_proc *)kp->core;
+}
+
+void psx_p_lock(struct psx_kproc *kp)
+{
+	pthread_mutex_lock(&kp->p_lock);
+}
+
+void psx_p_unlock(struct psx_kproc *kp)
+{
+	pthread_mutex_unlock(&kp->p_lock);
+}
+
+void psx_it_cv_wait(struct psx_ktimer *kt, struct psx_kproc *kp)
+{
+	pthread_cond_wait(&kt->it_cv, &kp->p_lock);
+}
+
+void psx_it_cv_broadcast(struct psx_ktimer *kt)
+{
+	pthread_cond_broadcast(&kt->it_cv);
+}
+
+void *psx_ktimer_alloc(unsigned long core_size, struct psx_ktimer **ktp)
+{
+	struct psx_ktimer *kt = psx_kzalloc(sizeof(*kt) + core_size);
+
+	if (!kt)
+		return NULL;
+	pthread_cond_init(&kt->it_cv, NULL);
+	__atomic_add_fetch(&host_ktimers, 1, __ATOMIC_RELAXED);
+	*ktp = kt;
+	return kt->core;
+}
+
+void psx_ktimer_free(struct psx_ktimer *kt)
+{
+	if (kt->armed)
+		psx_warn("ktimer freed while armed");
+	pthread_cond_destroy(&kt->it_cv);
+	__atomic_sub_fetch(&host_ktimers, 1, __ATOMIC_RELAXED);
+	free(kt);
+}
+
+int psx_capable(int cap)
+{
+	return cap == PSX_CAP_SYS_NICE ? host_cap_sys_nice : host_cap_sys_time;
+}
+
+int psx_current_bound_cpu(void)
+{
+	return host_bound_cpu;
+}
+
+int psx_sig_setup(struct psx_ktimer *kt, int signo, int timer_id,
+		  unsigned long long value, int tid)
+{
+	if (host_sigqueue_refused)
+		return -PSX_EAGAIN;
+	if (tid && tid != host_valid_tid)
+		return -PSX_EINVAL;
+	kt->sig_setup = 1;
+	kt->signo = signo;
+	kt->sig_id = timer_id;
+	kt->sig_value = value;
+	kt->sig_tid = tid;
+	return 0;
+}
+
+void psx_sig_teardown(struct psx_ktimer *kt)
+{
+	kt->sig_setup = 0;
+}
+
+/* The glue's accounting, modelled: see src/kernel/signal.c. */
+void psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
+{
+	long long overrun;
+
+	if (kt->sig_queued) {
+		overrun = kt->si_overrun + (long long)count;
+		kt->si_overrun = overrun > 0x7fffffff ? 0x7fffffff : (int)overrun;
+		return;
+	}
+	if (kt->sig_inflight) {
+		kt->overrun_last = kt->si_overrun;
+		kt->sig_inflight = 0;
+	}
+	if (host_signal_ignored)
+		return;
+	overrun = (long long)count - 1;
+	kt->si_overrun = overrun > 0x7fffffff ? 0x7fffffff : (int)overrun;
+	kt->sig_queued = 1;
+	kt->sig_inflight = 1;
+	kt->sig_sent++;
+}
+
+int psx_sig_getoverrun(struct psx_ktimer *kt)
+{
+	if (kt->sig_inflight && !kt->sig_queued) {
+		kt->overrun_last = kt->si_overrun;
+		kt->sig_inflight = 0;
+	}
+	return kt->overrun_last;
+}
+
+long long psx_clock_now_ns(int base)
+{
+	return host_now_ns[base];
+}
+
+long long psx_clock_res_ns(void)
+{
+	return 1;
+}
+
+int psx_clock_set_realtime(const struct psx_timespec *ts)
+{
+	host_now_ns[PSX_BASE_REALTIME] = ts->tv_sec * 1000000000LL + ts->tv_nsec;
+	return 0;
+}
+
+long long psx_cputime_ns(int process)
+{
+	return process ? 2000 : 1000;
+}
+
+void psx_hrtimer_start(struct psx_ktimer *kt, int base, long long expires_ns,
+		       long long interval_ns, int pinned)
+{
+	if (kt->armed)
+		psx_warn("hrtimer started while armed");
+	kt->armed = 1;
+	kt->base = base;
+	kt->expires = expires_ns;
+	kt->interval = interval_ns;
+	kt->pinned = pinned;
+}
+
+void psx_hrtimer_cancel(struct psx_ktimer *kt)
+{
+	kt->armed = 0;
+}
+
+long long psx_hrtimer_remaining(struct psx_ktimer *kt)
+{
+	long long rem;
+
+	if (!kt->armed)
+		return -1;
+	rem = kt->expires - host_now_ns[kt->base];
+	return rem > 0 ? rem : 1;
+}
+
+/* What the glue's hrtimer callback does, when the fake clock says so. */
+unsigned long long host_hrtimer_run(struct psx_ktimer *kt)
+{
+	long long now = host_now_ns[kt->base];
+	unsigned long long count = 1;
+
+	if (!kt->armed || now < kt->expires)
+		return 0;
+	if (kt->interval) {
+		count = (unsigned long long)((now - kt->expires) / kt->interval) + 1;
+		kt->expires += (long long)count * kt->interval;
+	} else {
+		kt->armed = 0;
+	}
+	timer_fire((struct psx_itimer *)kt->core, count);
+	return count;
 }

@@ -16,6 +16,25 @@
 #define MAX_SUITES 64
 
 int psx_host_warnings;
+long long host_now_ns[4];
+int host_cap_sys_nice, host_cap_sys_time, host_bound_cpu;
+int host_sigqueue_refused, host_signal_ignored, host_valid_tid;
+int host_fail_alloc_after;
+int host_ktimers;
+
+static void host_reset(void)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		host_now_ns[i] = 1000000000LL * (i + 1);
+	host_cap_sys_nice = host_cap_sys_time = 0;
+	host_bound_cpu = -1;
+	host_sigqueue_refused = host_signal_ignored = 0;
+	host_valid_tid = 4242;
+	host_fail_alloc_after = -1;
+	psx_host_warnings = 0;
+}
 static struct kunit_suite *suites[MAX_SUITES];
 static int nsuites;
 
@@ -28,6 +47,21 @@ void psx_host_register_suites(struct kunit_suite **s)
 		}
 		suites[nsuites++] = *s;
 	}
+}
+
+/* Freed when the case ends, as KUnit's resource-managed allocations. */
+static void *case_allocs[64];
+static int ncase_allocs;
+
+void *kunit_kzalloc(struct kunit *test, size_t size, int gfp)
+{
+	void *p;
+
+	if (ncase_allocs == 64)
+		return NULL;
+	p = calloc(1, size);
+	case_allocs[ncase_allocs++] = p;
+	return p;
 }
 
 void psx_host_fail(struct kunit *test, int fatal, const char *file, int line,
@@ -46,8 +80,9 @@ void psx_host_fail(struct kunit *test, int fatal, const char *file, int line,
 static int run_case(struct kunit_suite *s, struct kunit_case *c)
 {
 	struct kunit test = { .name = c->name };
+	int ktimers = host_ktimers;
 
-	psx_host_warnings = 0;
+	host_reset();
 	if (!setjmp(test.abort)) {
 		if (!s->init || !s->init(&test))
 			c->run_case(&test);
@@ -56,6 +91,13 @@ static int run_case(struct kunit_suite *s, struct kunit_case *c)
 	}
 	if (s->exit)
 		s->exit(&test);
+	while (ncase_allocs)
+		free(case_allocs[--ncase_allocs]);
+	if (host_ktimers != ktimers) {
+		printf("        # %s: %d timer(s) leaked\n", c->name,
+		       host_ktimers - ktimers);
+		test.failed = 1;
+	}
 	if (psx_host_warnings) {
 		printf("        # %s: %d core warning(s)\n", c->name,
 		       psx_host_warnings);
@@ -94,7 +136,11 @@ int main(void)
 	int i, failed = 0;
 
 	/* What insmod with default parameters does, on a 2-CPU machine. */
-	struct psx_tunables load = { .timer_max = 0, .ncpus = 2 };
+	struct psx_tunables load = {
+		.timer_max = 0,
+		.ncpus = 2,
+		.highres_interval_min_ns = PSX_HIGHRES_INTERVAL_MIN_DEFAULT,
+	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (clock_timer_init(&load)) {

@@ -7,7 +7,7 @@
 #include <psxtimer/kapi.h>
 #include <psxtimer/version.h>
 
-#include "object.h"
+#include "timer.h"
 
 namespace psx {
 
@@ -17,12 +17,18 @@ namespace psx {
  */
 static psx_tunables effective;
 
+const psx_tunables &tunables()
+{
+	return effective;
+}
+
 } // namespace psx
 
 extern "C" int psx_tunables_resolve(const psx_tunables *in, psx_tunables *out)
 {
 	if (in->ncpus == 0 || in->timer_max < 0 ||
-	    in->timer_max > PSX_TIMER_MAX_CEILING)
+	    in->timer_max > PSX_TIMER_MAX_CEILING ||
+	    in->highres_interval_min_ns >= psx::NANOSEC)
 		return -PSX_EINVAL;
 
 	*out = *in;
@@ -56,4 +62,5 @@ extern "C" void psx_core_info(psx_info *out)
 	out->version_minor = PSXTIMER_VERSION_MINOR;
 	out->version_patch = PSXTIMER_VERSION_PATCH;
 	out->timer_max = static_cast<unsigned int>(psx::effective.timer_max);
+	out->highres_interval_min_ns = psx::effective.highres_interval_min_ns;
 }

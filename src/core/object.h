@@ -24,13 +24,10 @@ public:
 	{
 		psx_kfree(p);
 	}
-	static void *operator new[](unsigned long size) noexcept
+	/* Construction in memory the glue allocated with its own half. */
+	static void *operator new(unsigned long, void *where) noexcept
 	{
-		return psx_kzalloc(size);
-	}
-	static void operator delete[](void *p) noexcept
-	{
-		psx_kfree(p);
+		return where;
 	}
 
 protected:
@@ -47,6 +44,24 @@ template <typename T> constexpr const T &min(const T &a, const T &b)
 {
 	return b < a ? b : a;
 }
+
+/* A p_lock holder for a scope (illumos: mutex_enter/mutex_exit pairs). */
+class PLockGuard {
+public:
+	explicit PLockGuard(struct psx_kproc *kp) : kp_(kp)
+	{
+		psx_p_lock(kp_);
+	}
+	~PLockGuard()
+	{
+		psx_p_unlock(kp_);
+	}
+	PLockGuard(const PLockGuard &) = delete;
+	PLockGuard &operator=(const PLockGuard &) = delete;
+
+private:
+	struct psx_kproc *kp_;
+};
 
 } // namespace psx
 

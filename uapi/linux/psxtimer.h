@@ -20,6 +20,44 @@
 
 #define PSXTIMER_IOC_MAGIC 0xE7
 
+/* Clocks: Linux's ids. CLOCK_HIGHRES (illumos) is CLOCK_MONOTONIC. */
+#define PSXTIMER_CLOCK_REALTIME			0
+#define PSXTIMER_CLOCK_MONOTONIC		1
+#define PSXTIMER_CLOCK_PROCESS_CPUTIME_ID	2
+#define PSXTIMER_CLOCK_THREAD_CPUTIME_ID	3
+#define PSXTIMER_CLOCK_BOOTTIME			7
+#define PSXTIMER_CLOCK_TAI			11
+#define PSXTIMER_CLOCK_HIGHRES			PSXTIMER_CLOCK_MONOTONIC
+
+/* Notification: Linux's values; SIGEV_PORT is psxtimer's own. */
+#define PSXTIMER_SIGEV_SIGNAL		0
+#define PSXTIMER_SIGEV_NONE		1
+#define PSXTIMER_SIGEV_THREAD		2
+#define PSXTIMER_SIGEV_THREAD_ID	4
+#define PSXTIMER_SIGEV_PORT		5
+
+/* timer_settime flags */
+#define PSXTIMER_TIMER_ABSTIME		1
+
+struct psxtimer_timespec {
+	__s64 tv_sec;
+	__s64 tv_nsec;
+};
+
+struct psxtimer_itimerspec {
+	struct psxtimer_timespec it_interval;
+	struct psxtimer_timespec it_value;
+};
+
+/* struct sigevent, with fixed-width fields. */
+struct psxtimer_sigevent {
+	__u64 sigev_value;	/* si_value: sival_ptr, or sival_int in the low 32 bits */
+	__s32 sigev_signo;
+	__s32 sigev_notify;	/* PSXTIMER_SIGEV_* */
+	__s32 sigev_tid;	/* SIGEV_THREAD_ID: a thread of the caller's process */
+	__u32 __reserved[3];	/* zero */
+};
+
 /* PSXTIMER_IOC_INFO: the module's version and limits. */
 struct psxtimer_info {
 	__u32 abi_version;	/* PSXTIMER_ABI_VERSION */
@@ -27,9 +65,58 @@ struct psxtimer_info {
 	__u32 version_minor;
 	__u32 version_patch;
 	__u32 timer_max;	/* timers per process (module param) */
-	__u32 __reserved[11];	/* zero */
+	__u32 highres_interval_min_ns;	/* module param clock_highres_interval_min */
+	__u32 __reserved[10];	/* zero */
+};
+
+/* Create flags. */
+#define PSXTIMER_CREATE_SIGEVENT	1	/* sigevent is given; else SIGALRM, si_value = id */
+
+struct psxtimer_create {
+	__s32 clock_id;		/* in */
+	__u32 flags;		/* in: PSXTIMER_CREATE_* */
+	struct psxtimer_sigevent sigevent;	/* in, with PSXTIMER_CREATE_SIGEVENT */
+	__s32 timer_id;		/* out */
+	__u32 __reserved;	/* zero */
+};
+
+/* timer_settime: the new value, and the old one in the same call, atomically. */
+struct psxtimer_settime {
+	__s32 timer_id;		/* in */
+	__u32 flags;		/* in: PSXTIMER_TIMER_ABSTIME */
+	struct psxtimer_itimerspec new_value;	/* in */
+	struct psxtimer_itimerspec old_value;	/* out */
+};
+
+struct psxtimer_gettime {
+	__s32 timer_id;		/* in */
+	__u32 __reserved;	/* zero */
+	struct psxtimer_itimerspec value;	/* out */
+};
+
+/* timer_delete and timer_getoverrun. */
+struct psxtimer_timer {
+	__s32 timer_id;		/* in */
+	__s32 overrun;		/* out (getoverrun) */
+	__u32 __reserved[2];	/* zero */
+};
+
+/* clock_gettime, clock_settime, clock_getres. */
+struct psxtimer_clock {
+	__s32 clock_id;		/* in */
+	__u32 __reserved;	/* zero */
+	struct psxtimer_timespec ts;	/* out (in for settime) */
 };
 
 #define PSXTIMER_IOC_INFO _IOR(PSXTIMER_IOC_MAGIC, 0x00, struct psxtimer_info)
+#define PSXTIMER_IOC_TIMER_CREATE _IOWR(PSXTIMER_IOC_MAGIC, 0x01, struct psxtimer_create)
+#define PSXTIMER_IOC_TIMER_SETTIME _IOWR(PSXTIMER_IOC_MAGIC, 0x02, struct psxtimer_settime)
+#define PSXTIMER_IOC_TIMER_GETTIME _IOWR(PSXTIMER_IOC_MAGIC, 0x03, struct psxtimer_gettime)
+#define PSXTIMER_IOC_TIMER_DELETE _IOW(PSXTIMER_IOC_MAGIC, 0x04, struct psxtimer_timer)
+#define PSXTIMER_IOC_TIMER_GETOVERRUN _IOWR(PSXTIMER_IOC_MAGIC, 0x05, struct psxtimer_timer)
+#define PSXTIMER_IOC_CLOCK_GETTIME _IOWR(PSXTIMER_IOC_MAGIC, 0x06, struct psxtimer_clock)
+#define PSXTIMER_IOC_CLOCK_SETTIME _IOW(PSXTIMER_IOC_MAGIC, 0x07, struct psxtimer_clock)
+/* A NULL argument succeeds without looking at the clock, as POSIX's res == NULL. */
+#define PSXTIMER_IOC_CLOCK_GETRES _IOWR(PSXTIMER_IOC_MAGIC, 0x08, struct psxtimer_clock)
 
 #endif /* _UAPI_LINUX_PSXTIMER_H */

@@ -13,6 +13,7 @@
 
 struct kunit {
 	const char *name;
+	void *priv;
 	int failed;
 	jmp_buf abort;
 };
@@ -32,6 +33,11 @@ struct kunit_suite {
 };
 
 #define KUNIT_CASE(fn) { .run_case = fn, .name = #fn }
+
+/* Kernel spellings the suites use. */
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define GFP_KERNEL 0
+void *kunit_kzalloc(struct kunit *test, size_t size, int gfp);
 
 void psx_host_register_suites(struct kunit_suite **suites);
 void psx_host_fail(struct kunit *test, int fatal, const char *file, int line,
@@ -68,7 +74,7 @@ void psx_host_fail(struct kunit *test, int fatal, const char *file, int line,
 #define KUNIT_EXPECT_GE(t, l, r) PSX_HOST_CHECK(t, 0, l, >=, r, NULL)
 #define KUNIT_EXPECT_TRUE(t, c) PSX_HOST_CHECK(t, 0, !!(c), ==, 1, NULL)
 #define KUNIT_EXPECT_FALSE(t, c) PSX_HOST_CHECK(t, 0, !!(c), ==, 0, NULL)
-#define KUNIT_EXPECT_EQ_MSG(t, l, r, m) PSX_HOST_CHECK(t, 0, l, ==, r, m)
+#define KUNIT_EXPECT_EQ_MSG(t, l, r, ...) PSX_HOST_CHECK(t, 0, l, ==, r, #__VA_ARGS__)
 #define KUNIT_EXPECT_NE_MSG(t, l, r, m) PSX_HOST_CHECK(t, 0, l, !=, r, m)
 #define KUNIT_ASSERT_EQ(t, l, r) PSX_HOST_CHECK(t, 1, l, ==, r, NULL)
 #define KUNIT_ASSERT_NE(t, l, r) PSX_HOST_CHECK(t, 1, l, !=, r, NULL)
@@ -77,6 +83,7 @@ void psx_host_fail(struct kunit *test, int fatal, const char *file, int line,
 #define KUNIT_ASSERT_FALSE(t, c) PSX_HOST_CHECK(t, 1, !!(c), ==, 0, NULL)
 #define KUNIT_ASSERT_EQ_MSG(t, l, r, m) PSX_HOST_CHECK(t, 1, l, ==, r, m)
 #define KUNIT_ASSERT_NE_MSG(t, l, r, m) PSX_HOST_CHECK(t, 1, l, !=, r, m)
+#define KUNIT_EXPECT_TRUE_MSG(t, c, ...) PSX_HOST_CHECK(t, 0, !!(c), ==, 1, NULL)
 #define KUNIT_ASSERT_NOT_NULL(t, p) PSX_HOST_CHECK(t, 1, (const void *)(p), !=, NULL, NULL)
 #define KUNIT_FAIL(t, m) psx_host_fail(t, 0, __FILE__, __LINE__, "KUNIT_FAIL", 0, 0, m)
 

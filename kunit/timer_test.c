@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite for the core's timer table and timer syscalls
+ * (src/core/timer_table.cpp, timer.cpp, clock_backend.cpp) on a private
+ * table: ids, growth, EAGAIN, the errno of every bad argument, settime and
+ * gettime. Built into psxtimer_kunit.ko and, unchanged, for the host under
+ * ASan/UBSan (kunit/host/).
+ */
+#include <kunit/test.h>
+
+#include <psxtimer/core.h>
+#include <psxtimer/kapi.h>
+
+#define NSEC 1000000000LL
+
+struct table {
+	struct psx_kproc *kp;
+	struct psx_proc *p;
+};
+
+static const struct psx_sigevent sev_none = { .notify = PSX_SIGEV_NONE };
+
+static int timer_init(struct kunit *test)
+{
+	struct table *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	t->kp = psx_kproc_alloc();
+	KUNIT_ASSERT_NOT_NULL(test, t->kp);
+	t->p = psx_kproc_table(t->kp);
+	test->priv = t;
+	return 0;
+}
+
+static void timer_exit_case(struct kunit *test)
+{
+	struct table *t = test->priv;
+
+	if (t && t->kp) {
+		timer_exit(t->p);
+		KUNIT_EXPECT_EQ(test, psx_proc_ntimers(t->p), 0);
+		psx_kproc_free(t->kp);
+	}
+}
+
+static struct psx_proc *table(struct kunit *test)
+{
+	return ((struct table *)test->priv)->p;
+}
+
+static int timer_max(void)
+{
+	struct psx_info info;
+
+	psx_core_info(&info);
+	return info.timer_max;
+}
+
+static int create_none(struct kunit *test, int clock)
+{
+	int id = -1;
+
+	KUNIT_ASSERT_EQ(test, 0, psx_timer_create(table(test), clock, &sev_none, &id));
+	return id;
+}
+
+static void ids_lowest_free_first(struct kunit *test)
+{
+	struct psx_proc *p = table(test);
+	int i;
+
+	for (i = 0; i < 5; i++)
+		KUNIT_EXPECT_EQ(test, create_none(test, PSX_CLOCK_MONOTONIC), i);
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_delete(p, 3));
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_delete(p, 1));
+	KUNIT_EXPECT_EQ(test, create_none(test, PSX_CLOCK_MONOTONIC), 1);
+	KUNIT_EXPECT_EQ(test, create_none(test, PSX_CLOCK_MONOTONIC), 3);
+	KUNIT_EXPECT_EQ(test, create_none(test, PSX_CLOCK_MONOTONIC), 5);
+	KUNIT_EXPECT_EQ(test, psx_proc_ntimers(p), 6);
+}
+
+static void table_grows_to_timer_max_then_eagain(struct kunit *test)
+{
+	struct psx_proc *p = table(test);
+	int max = timer_max(), i, id;
+
+	for (i = 0; i < max; i++)
+		KUNIT_ASSERT_EQ(test, create_none(test, PSX_CLOCK_REALTIME), i);
+	KUNIT_EXPECT_EQ(test, -PSX_EAGAIN,
+			psx_timer_create(p, PSX_CLOCK_REALTIME, &sev_none, &id));
+	/* A freed id in the middle is found again, and only it. */
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_delete(p, max / 2));
+	KUNIT_EXPECT_EQ(test, create_none(test, PSX_CLOCK_REALTIME), max / 2);
+	KUNIT_EXPECT_EQ(test, -PSX_EAGAIN,
+			psx_timer_create(p, PSX_CLOCK_REALTIME, &sev_none, &id));
+	KUNIT_EXPECT_EQ(test, psx_proc_ntimers(p), max);
+	/* The table is reusable after timer_exit (exec). */
+	timer_exit(p);
+	KUNIT_EXPECT_EQ(test, psx_proc_ntimers(p), 0);
+	KUNIT_EXPECT_EQ(test, create_none(test, PSX_CLOCK_REALTIME), 0);
+}
+
+static void bad_ids_are_einval(struct kunit *test)
+{
+	struct psx_proc *p = table(test);
+	struct psx_itimerspec v = {};
+	int bad[] = { -1, -2147483647 - 1, 1, 7, 8, 1000000 };
+	int i, id = create_none(test, PSX_CLOCK_MONOTONIC);
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_gettime(p, bad[i], &v));
+		KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_settime(p, bad[i], 0, &v, NULL));
+		KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_getoverrun(p, bad[i]));
+		KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_delete(p, bad[i]));
+	}
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_delete(p, id));
+	/* A deleted id is gone for every call. */
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_gettime(p, id, &v));
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_settime(p, id, 0, &v, NULL));
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_getoverrun(p, id));
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_delete(p, id));
+}
+
+static void bad_clocks_and_sigevents_are_einval(struct kunit *test)
+{
+	struct psx_proc *p = table(test);
+	int clocks[] = { -1, 4, 5, 6, 8, 12, 16, 1000 };
+	struct psx_sigevent bad[] = {
+		{ .notify = 3 }, { .notify = 6 }, { .notify = -1 },
+		{ .notify = PSX_SIGEV_PORT }, { .notify = PSX_SIGEV_THREAD },
+		{ .notify = PSX_SIGEV_SIGNAL, .signo = 0 },
+		{ .notify = PSX_SIGEV_SIGNAL, .signo = 65 },
+		{ .notify = PSX_SIGEV_SIGNAL, .signo = -1 },
+		{ .notify = PSX_SIGEV_THREAD_ID, .signo = 10, .tid = 0 },
+		{ .notify = PSX_SIGEV_THREAD_ID, .signo = 10, .tid = -5 },
+	};
+	int i, id = -1;
+
+	for (i = 0; i < ARRAY_SIZE(clocks); i++)
+		KUNIT_EXPECT_EQ(test, -PSX_EINVAL,
+				psx_timer_create(p, clocks[i], &sev_none, &id));
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		KUNIT_EXPECT_EQ_MSG(test, -PSX_EINVAL,
+				    psx_timer_create(p, PSX_CLOCK_MONOTONIC, &bad[i], &id),
+				    "sigevent %d", i);
+	/* CPU-time clocks read, but carry no timers (illumos). */
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL,
+			psx_timer_create(p, PSX_CLOCK_PROCESS_CPUTIME_ID, &sev_none, &id));
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL,
+			psx_timer_create(p, PSX_CLOCK_THREAD_CPUTIME_ID, &sev_none, &id));
+	KUNIT_EXPECT_EQ(test, id, -1);
+	/* Nothing half-made is left behind. */
+	KUNIT_EXPECT_EQ(test, psx_proc_ntimers(p), 0);
+	KUNIT_EXPECT_EQ(test, create_none(test, PSX_CLOCK_MONOTONIC), 0);
+}
+
+static void settime_validates_like_itimerspecfix(struct kunit *test)
+{
+	struct psx_proc *p = table(test);
+	int id = create_none(test, PSX_CLOCK_MONOTONIC);
+	struct psx_itimerspec v = { .it_value = { 1, NSEC } };
+
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_settime(p, id, 0, &v, NULL));
+	v.it_value = (struct psx_timespec){ 1, -1 };
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_settime(p, id, 0, &v, NULL));
+	v.it_value = (struct psx_timespec){ -1, 0 };
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_settime(p, id, 0, &v, NULL));
+	/* A bad interval counts only when arming. */
+	v.it_value = (struct psx_timespec){ 0, 0 };
+	v.it_interval = (struct psx_timespec){ 0, NSEC };
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_settime(p, id, 0, &v, NULL));
+	v.it_value = (struct psx_timespec){ 100, 0 };
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_settime(p, id, 0, &v, NULL));
+	v.it_interval = (struct psx_timespec){ -1, 0 };
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_settime(p, id, 0, &v, NULL));
+	/* Unknown flags. */
+	v.it_interval = (struct psx_timespec){ 0, 0 };
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_settime(p, id, 2, &v, NULL));
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_settime(p, id, 0x80000000, &v, NULL));
+}
+
+static void settime_overflow_is_eoverflow(struct kunit *test)
+{
+	struct psx_proc *p = table(test);
+	int id = create_none(test, PSX_CLOCK_MONOTONIC);
+	struct psx_itimerspec v = {}, got;
+
+	/* Seconds that do not fit in 64-bit nanoseconds. */
+	v.it_value = (struct psx_timespec){ 0x7fffffffffffffffLL, 0 };
+	KUNIT_EXPECT_EQ(test, -PSX_EOVERFLOW, psx_timer_settime(p, id, 0, &v, NULL));
+	/* now + value past INT64. */
+	v.it_value = (struct psx_timespec){ 9223372036LL, 854775807 };
+	KUNIT_EXPECT_EQ(test, -PSX_EOVERFLOW, psx_timer_settime(p, id, 0, &v, NULL));
+	/* start + interval past INT64. */
+	v.it_value = (struct psx_timespec){ 9223372035LL, 0 };
+	v.it_interval = (struct psx_timespec){ 2, 0 };
+	KUNIT_EXPECT_EQ(test, -PSX_EOVERFLOW,
+			psx_timer_settime(p, id, PSX_TIMER_ABSTIME, &v, NULL));
+	/* A refused settime leaves the timer disarmed. */
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_gettime(p, id, &got));
+	KUNIT_EXPECT_EQ(test, got.it_value.tv_sec + got.it_value.tv_nsec, 0LL);
+}
+
+static void gettime_and_atomic_old_value(struct kunit *test)
+{
+	struct psx_proc *p = table(test);
+	int id = create_none(test, PSX_CLOCK_MONOTONIC);
+	struct psx_itimerspec v = {}, old, got;
+	long long left;
+
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_gettime(p, id, &got));
+	KUNIT_EXPECT_EQ(test, got.it_value.tv_sec + got.it_value.tv_nsec +
+			got.it_interval.tv_sec + got.it_interval.tv_nsec, 0LL);
+
+	v.it_value = (struct psx_timespec){ 100, 0 };
+	v.it_interval = (struct psx_timespec){ 3, 500 };
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_settime(p, id, 0, &v, &old));
+	KUNIT_EXPECT_EQ(test, old.it_value.tv_sec + old.it_value.tv_nsec, 0LL);
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_gettime(p, id, &got));
+	left = got.it_value.tv_sec * NSEC + got.it_value.tv_nsec;
+	KUNIT_EXPECT_GT(test, left, 99 * NSEC);
+	KUNIT_EXPECT_LE(test, left, 100 * NSEC);
+	KUNIT_EXPECT_EQ(test, got.it_interval.tv_sec, 3LL);
+	KUNIT_EXPECT_EQ(test, got.it_interval.tv_nsec, 500LL);
+
+	/* Disarm, getting the armed value back in the same call. */
+	v = (struct psx_itimerspec){};
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_settime(p, id, 0, &v, &old));
+	KUNIT_EXPECT_GT(test, old.it_value.tv_sec, 98LL);
+	KUNIT_EXPECT_EQ(test, old.it_interval.tv_sec, 3LL);
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_gettime(p, id, &got));
+	KUNIT_EXPECT_EQ(test, got.it_value.tv_sec + got.it_value.tv_nsec +
+			got.it_interval.tv_sec + got.it_interval.tv_nsec, 0LL);
+}
+
+static void getoverrun_of_sigev_none_is_zero(struct kunit *test)
+{
+	int id = create_none(test, PSX_CLOCK_BOOTTIME);
+
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_getoverrun(table(test), id));
+}
+
+static void clock_calls(struct kunit *test)
+{
+	struct psx_timespec ts = { 5, 5 }, res;
+	int clocks[] = { PSX_CLOCK_REALTIME, PSX_CLOCK_MONOTONIC, PSX_CLOCK_BOOTTIME,
+			 PSX_CLOCK_TAI, PSX_CLOCK_PROCESS_CPUTIME_ID,
+			 PSX_CLOCK_THREAD_CPUTIME_ID };
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(clocks); i++) {
+		KUNIT_EXPECT_EQ(test, 0, psx_clock_gettime(clocks[i], &ts));
+		KUNIT_EXPECT_TRUE(test, ts.tv_nsec >= 0 && ts.tv_nsec < NSEC);
+		KUNIT_EXPECT_EQ(test, 0, psx_clock_getres(clocks[i], &res));
+		KUNIT_EXPECT_GT(test, res.tv_sec * NSEC + res.tv_nsec, 0LL);
+	}
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_clock_gettime(5, &ts));
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_clock_getres(-1, &res));
+	/* settime: the clock first, then the privilege, then the value. */
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_clock_settime(5, &ts, 1));
+	KUNIT_EXPECT_EQ(test, -PSX_EPERM, psx_clock_settime(PSX_CLOCK_REALTIME, &ts, 0));
+	KUNIT_EXPECT_EQ(test, -PSX_EPERM, psx_clock_settime(PSX_CLOCK_MONOTONIC, &ts, 0));
+	ts.tv_nsec = NSEC;
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_clock_settime(PSX_CLOCK_REALTIME, &ts, 1));
+	ts.tv_nsec = 0;
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_clock_settime(PSX_CLOCK_MONOTONIC, &ts, 1));
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_clock_settime(PSX_CLOCK_TAI, &ts, 1));
+}
+
+static struct kunit_case psx_timer_cases[] = {
+	KUNIT_CASE(ids_lowest_free_first),
+	KUNIT_CASE(table_grows_to_timer_max_then_eagain),
+	KUNIT_CASE(bad_ids_are_einval),
+	KUNIT_CASE(bad_clocks_and_sigevents_are_einval),
+	KUNIT_CASE(settime_validates_like_itimerspecfix),
+	KUNIT_CASE(settime_overflow_is_eoverflow),
+	KUNIT_CASE(gettime_and_atomic_old_value),
+	KUNIT_CASE(getoverrun_of_sigev_none_is_zero),
+	KUNIT_CASE(clock_calls),
+	{}
+};
+
+static struct kunit_suite psx_timer_suite = {
+	.name = "psxtimer_timer",
+	.init = timer_init,
+	.exit = timer_exit_case,
+	.test_cases = psx_timer_cases,
+};
+
+kunit_test_suites(&psx_timer_suite);

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Clock backends (illumos clock_backend_t) and their registry.
+ *
+ * HrtimerClock serves CLOCK_REALTIME, CLOCK_MONOTONIC (= CLOCK_HIGHRES),
+ * CLOCK_BOOTTIME and CLOCK_TAI with one hrtimer per timer; CputimeClock
+ * serves the CPU-time clocks, which can be read but carry no timers (as in
+ * illumos). Backends are constant objects: constexpr constructors, so the
+ * registry is built at compile time and the module runs no constructor.
+ */
+#include "timer.h"
+
+namespace psx {
+
+class HrtimerClock final : public ClockBackend {
+public:
+	constexpr HrtimerClock(int base, bool highres)
+		: base_(base)
+		, highres_(highres)
+	{
+	}
+
+	int clock_settime(const psx_timespec *ts) const override
+	{
+		if (base_ != PSX_BASE_REALTIME)
+			return -PSX_EINVAL;
+		return psx_clock_set_realtime(ts);
+	}
+
+	int clock_gettime(psx_timespec *ts) const override
+	{
+		*ts = ns_to_timespec(psx_clock_now_ns(base_));
+		return 0;
+	}
+
+	int clock_getres(psx_timespec *ts) const override
+	{
+		*ts = ns_to_timespec(psx_clock_res_ns());
+		return 0;
+	}
+
+	int timer_create(psx_itimer *) const override
+	{
+		return 0;
+	}
+
+	int timer_settime(psx_itimer *it, int flags,
+			  const psx_itimerspec *when) const override;
+
+	void timer_gettime(psx_itimer *it, psx_itimerspec *when) const override
+	{
+		long long remaining = psx_hrtimer_remaining(it->kt);
+
+		if (remaining < 0) {
+			*when = psx_itimerspec{};
+			return;
+		}
+		/* An armed timer never reports 0: that would mean disarmed. */
+		when->it_value = ns_to_timespec(max(remaining, 1LL));
+		when->it_interval = it->it_interval;
+	}
+
+	void timer_delete(psx_itimer *it) const override
+	{
+		psx_hrtimer_cancel(it->kt);
+	}
+
+	/*
+	 * illumos rebinds a HIGHRES cyclic when its thread's binding changes;
+	 * here the binding is looked at each time the timer is set.
+	 */
+	void timer_lwpbind(psx_itimer *) const override
+	{
+	}
+
+private:
+	int base_;
+	bool highres_;
+};
+
+/*
+ * illumos proc_clock_highres: a HIGHRES value or interval shorter than
+ * clock_highres_interval_min is raised to it unless the caller may ask
+ * for more (CAP_SYS_NICE). Intervals on the other clocks get the same
+ * floor: illumos runs them off the clock tick, never faster, and a
+ * nanosecond period would storm the CPU with interrupts.
+ */
+static psx_timespec clamp(const psx_timespec &ts, bool privileged)
+{
+	long long min_ns = tunables().highres_interval_min_ns;
+
+	if (privileged || ts.tv_sec || ts.tv_nsec == 0 || ts.tv_nsec >= min_ns)
+		return ts;
+	return psx_timespec{ 0, min_ns };
+}
+
+int HrtimerClock::timer_settime(psx_itimer *it, int flags,
+				const psx_itimerspec *when) const
+{
+	psx_hrtimer_cancel(it->kt);
+	it->it_interval = psx_timespec{};
+	if (!timespec_isset(when->it_value))
+		return 0; /* disarmed: value and interval read back as 0 */
+
+	bool abs = flags & PSX_TIMER_ABSTIME;
+	bool privileged = psx_capable(PSX_CAP_SYS_NICE);
+	psx_timespec value = when->it_value;
+	psx_timespec interval = clamp(when->it_interval, privileged);
+
+	if (highres_ && !abs)
+		value = clamp(value, privileged);
+
+	/*
+	 * An absolute REALTIME timer stays on the REALTIME base, so a clock
+	 * step reprograms it (illumos converts it to ticks once, and a step
+	 * does not move it); a relative one runs on MONOTONIC, as POSIX wants.
+	 */
+	int base = (base_ == PSX_BASE_REALTIME && !abs) ? PSX_BASE_MONOTONIC :
+							  base_;
+	long long start, interval_ns;
+
+	if (!timespec_to_ns(value, &start) ||
+	    !timespec_to_ns(interval, &interval_ns))
+		return -PSX_EOVERFLOW;
+	if (!abs) {
+		long long now = psx_clock_now_ns(base);
+
+		if (start > INT64_MAX_ - now)
+			return -PSX_EOVERFLOW;
+		start += now;
+	}
+	if (start > INT64_MAX_ - interval_ns)
+		return -PSX_EOVERFLOW;
+
+	it->it_interval = interval;
+	psx_hrtimer_start(it->kt, base, start, interval_ns,
+			  highres_ && psx_current_bound_cpu() >= 0);
+	return 0;
+}
+
+class CputimeClock final : public ClockBackend {
+public:
+	constexpr explicit CputimeClock(bool process) : process_(process)
+	{
+	}
+
+	int clock_settime(const psx_timespec *) const override
+	{
+		return -PSX_EINVAL;
+	}
+
+	int clock_gettime(psx_timespec *ts) const override
+	{
+		*ts = ns_to_timespec(psx_cputime_ns(process_));
+		return 0;
+	}
+
+	int clock_getres(psx_timespec *ts) const override
+	{
+		*ts = psx_timespec{ 0, 1 };
+		return 0;
+	}
+
+	/* illumos clock_thread/clock_process: no timers on CPU time. */
+	int timer_create(psx_itimer *) const override
+	{
+		return -PSX_EINVAL;
+	}
+
+	int timer_settime(psx_itimer *, int,
+			  const psx_itimerspec *) const override
+	{
+		return -PSX_EINVAL;
+	}
+
+	void timer_gettime(psx_itimer *, psx_itimerspec *when) const override
+	{
+		*when = psx_itimerspec{};
+	}
+
+	void timer_delete(psx_itimer *) const override
+	{
+	}
+
+	void timer_lwpbind(psx_itimer *) const override
+	{
+	}
+
+private:
+	bool process_;
+};
+
+static constexpr HrtimerClock realtime_clock(PSX_BASE_REALTIME, false);
+static constexpr HrtimerClock highres_clock(PSX_BASE_MONOTONIC, true);
+static constexpr HrtimerClock boottime_clock(PSX_BASE_BOOTTIME, false);
+static constexpr HrtimerClock tai_clock(PSX_BASE_TAI, false);
+static constexpr CputimeClock process_clock(true);
+static constexpr CputimeClock thread_clock(false);
+
+/* clock_add_backend() at compile time: indexed by Linux clock id. */
+static const ClockBackend *const clock_backend[PSX_CLOCK_MAX] = {
+	[PSX_CLOCK_REALTIME] = &realtime_clock,
+	[PSX_CLOCK_MONOTONIC] = &highres_clock,
+	[PSX_CLOCK_PROCESS_CPUTIME_ID] = &process_clock,
+	[PSX_CLOCK_THREAD_CPUTIME_ID] = &thread_clock,
+	[4] = nullptr,
+	[5] = nullptr,
+	[6] = nullptr,
+	[PSX_CLOCK_BOOTTIME] = &boottime_clock,
+	[8] = nullptr,
+	[9] = nullptr,
+	[10] = nullptr,
+	[PSX_CLOCK_TAI] = &tai_clock,
+};
+
+const ClockBackend *clock_get_backend(int clock)
+{
+	if (clock < 0 || clock >= PSX_CLOCK_MAX)
+		return nullptr;
+	return clock_backend[clock];
+}
+
+} // namespace psx

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The timer and clock syscalls, after illumos timer.c: timer_create,
+ * timer_settime, timer_gettime, timer_delete, timer_getoverrun,
+ * clock_settime/gettime/getres, and timer_fire.
+ *
+ * The glue has copied every argument in; results go back through pointers
+ * to kernel memory. Errors are negative errno values.
+ */
+#include "timer.h"
+
+namespace psx {
+
+int timer_publish(psx_proc *p, psx_itimer *it);
+psx_itimer *timer_grab(psx_proc *p, int id);
+void timer_release(psx_proc *p, psx_itimer *it);
+void timer_delete_grabbed(psx_proc *p, int id, psx_itimer *it);
+
+/* illumos itimerspecfix(): no negative seconds, nanoseconds in [0, 1e9). */
+bool timespec_valid(const psx_timespec &ts)
+{
+	return ts.tv_sec >= 0 && ts.tv_nsec >= 0 && ts.tv_nsec < NANOSEC;
+}
+
+bool timespec_isset(const psx_timespec &ts)
+{
+	return ts.tv_sec || ts.tv_nsec;
+}
+
+bool timespec_to_ns(const psx_timespec &ts, long long *ns)
+{
+	if (ts.tv_sec > (INT64_MAX_ - ts.tv_nsec) / NANOSEC)
+		return false;
+	*ns = ts.tv_sec * NANOSEC + ts.tv_nsec;
+	return true;
+}
+
+psx_timespec ns_to_timespec(long long ns)
+{
+	return psx_timespec{ ns / NANOSEC, ns % NANOSEC };
+}
+
+static bool is_signal(int notify)
+{
+	return notify == PSX_SIGEV_SIGNAL || notify == PSX_SIGEV_THREAD_ID;
+}
+
+/* Undo what timer_create set up for notification. Process context. */
+void notify_teardown(psx_itimer *it)
+{
+	if (is_signal(it->it_notify))
+		psx_sig_teardown(it->kt);
+}
+
+static int sigevent_check(const psx_sigevent &ev)
+{
+	switch (ev.notify) {
+	case PSX_SIGEV_NONE:
+		return 0;
+	case PSX_SIGEV_SIGNAL:
+	case PSX_SIGEV_THREAD_ID:
+		if (ev.signo < 1 || ev.signo >= PSX_NSIG)
+			return -PSX_EINVAL;
+		if (ev.notify == PSX_SIGEV_THREAD_ID && ev.tid <= 0)
+			return -PSX_EINVAL;
+		return 0;
+	default:
+		/* SIGEV_PORT and SIGEV_THREAD come with event ports. */
+		return -PSX_EINVAL;
+	}
+}
+
+} // namespace psx
+
+using namespace psx;
+
+extern "C" int psx_timer_create(psx_proc *p, int clock, const psx_sigevent *sev,
+				int *idp)
+{
+	const ClockBackend *backend = clock_get_backend(clock);
+
+	if (!backend)
+		return -PSX_EINVAL;
+	/* No sigevent: illumos's clk_default, SIGALRM carrying the id. */
+	psx_sigevent ev = { 0, PSX_SIGALRM, PSX_SIGEV_SIGNAL, 0 };
+
+	if (sev)
+		ev = *sev;
+	int err = sigevent_check(ev);
+
+	if (err)
+		return err;
+
+	psx_ktimer *kt;
+	void *mem = psx_ktimer_alloc(sizeof(psx_itimer), &kt);
+
+	if (!mem)
+		return -PSX_ENOMEM;
+	psx_itimer *it = new (mem) psx_itimer();
+
+	it->kt = kt;
+	it->it_backend = backend;
+	it->it_notify = PSX_SIGEV_NONE; /* nothing to tear down yet */
+	err = timer_publish(p, it);
+	if (err) {
+		it->~psx_itimer();
+		psx_ktimer_free(kt);
+		return err;
+	}
+	/* Born locked: from here on, failure is a full timer delete. */
+	int id = it->it_id;
+
+	if (is_signal(ev.notify)) {
+		err = psx_sig_setup(kt, ev.signo, id,
+				    sev ? ev.value : (unsigned long long)id,
+				    ev.notify == PSX_SIGEV_THREAD_ID ? ev.tid : 0);
+		if (err)
+			goto out_delete;
+	}
+	it->it_notify = ev.notify;
+	err = backend->timer_create(it);
+	if (err)
+		goto out_delete;
+	*idp = id;
+	timer_release(p, it);
+	return 0;
+
+out_delete:
+	timer_delete_grabbed(p, id, it);
+	return err;
+}
+
+/*
+ * Unlike illumos, which does a separate timer_gettime() first, the old
+ * value is read under the same timer lock as the new one is set.
+ */
+extern "C" int psx_timer_settime(psx_proc *p, int id, int flags,
+				 const psx_itimerspec *value,
+				 psx_itimerspec *ovalue)
+{
+	if (flags & ~PSX_TIMER_ABSTIME)
+		return -PSX_EINVAL;
+	/* The interval only matters, and is only checked, when arming. */
+	if (!timespec_valid(value->it_value) ||
+	    (timespec_isset(value->it_value) &&
+	     !timespec_valid(value->it_interval)))
+		return -PSX_EINVAL;
+
+	psx_itimer *it = timer_grab(p, id);
+
+	if (!it)
+		return -PSX_EINVAL;
+	if (ovalue)
+		it->it_backend->timer_gettime(it, ovalue);
+	int err = it->it_backend->timer_settime(it, flags, value);
+
+	timer_release(p, it);
+	return err;
+}
+
+extern "C" int psx_timer_gettime(psx_proc *p, int id, psx_itimerspec *value)
+{
+	psx_itimer *it = timer_grab(p, id);
+
+	if (!it)
+		return -PSX_EINVAL;
+	it->it_backend->timer_gettime(it, value);
+	timer_release(p, it);
+	return 0;
+}
+
+extern "C" int psx_timer_delete(psx_proc *p, int id)
+{
+	psx_itimer *it = timer_grab(p, id);
+
+	if (!it)
+		return -PSX_EINVAL;
+	timer_delete_grabbed(p, id, it);
+	return 0;
+}
+
+extern "C" int psx_timer_getoverrun(psx_proc *p, int id)
+{
+	psx_itimer *it = timer_grab(p, id);
+
+	if (!it)
+		return -PSX_EINVAL;
+	int overrun = is_signal(it->it_notify) ? psx_sig_getoverrun(it->kt) : 0;
+
+	timer_release(p, it);
+	return overrun;
+}
+
+/*
+ * The hrtimer expired `count` times. Hardirq context. A signal timer
+ * queues its signal, or counts overruns while the last one is still
+ * queued (illumos's it_pending, kept with the sigqueue under the kernel's
+ * siglock since Linux tells nobody when a signal is taken).
+ */
+extern "C" void timer_fire(psx_itimer *it, unsigned long long count)
+{
+	if (is_signal(it->it_notify))
+		psx_sig_fire(it->kt, count);
+}
+
+extern "C" int psx_clock_gettime(int clock, psx_timespec *ts)
+{
+	const ClockBackend *backend = clock_get_backend(clock);
+
+	return backend ? backend->clock_gettime(ts) : -PSX_EINVAL;
+}
+
+/* illumos's order: unknown clock, then privilege, then the value. */
+extern "C" int psx_clock_settime(int clock, const psx_timespec *ts,
+				 int can_settime)
+{
+	const ClockBackend *backend = clock_get_backend(clock);
+
+	if (!backend)
+		return -PSX_EINVAL;
+	if (!can_settime)
+		return -PSX_EPERM;
+	if (!timespec_valid(*ts))
+		return -PSX_EINVAL;
+	return backend->clock_settime(ts);
+}
+
+extern "C" int psx_clock_getres(int clock, psx_timespec *ts)
+{
+	const ClockBackend *backend = clock_get_backend(clock);
+
+	return backend ? backend->clock_getres(ts) : -PSX_EINVAL;
+}

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The core's data structures, after illumos <sys/timer.h>: the timer
+ * (itimer_t), the per-process timer table (proc_t's p_itimer), and the
+ * clock backend interface (clock_backend_t).
+ */
+#ifndef PSXTIMER_CORE_TIMER_H
+#define PSXTIMER_CORE_TIMER_H
+
+#include <psxtimer/core.h>
+#include <psxtimer/kapi.h>
+
+#include "object.h"
+
+namespace psx {
+
+class ClockBackend;
+
+/* it_lock bits. ITLK_WANTED is not needed: it_blockers counts waiters. */
+enum : unsigned short {
+	ITLK_LOCKED = 0x1,
+	ITLK_REMOVE = 0x4,
+};
+
+constexpr long long NANOSEC = 1000000000LL;
+constexpr long long INT64_MAX_ = 0x7fffffffffffffffLL;
+constexpr int PSX_NSIG = 65; /* Linux: signals 1..64 */
+constexpr int PSX_SIGALRM = 14;
+
+/* Tunables fixed at load (clock_timer.cpp). */
+const psx_tunables &tunables();
+
+} // namespace psx
+
+/*
+ * A timer. Lives in one allocation with the glue's half (kt), created by
+ * timer_create() and freed by timer_delete_locked().
+ */
+struct psx_itimer : psx::Object {
+	struct psx_ktimer *kt;	/* glue half: hrtimer, it_cv, sigqueue */
+	struct psx_proc *it_proc;
+	const psx::ClockBackend *it_backend;
+	int it_id;
+	int it_notify; /* PSX_SIGEV_* */
+
+	/* Under p_lock. */
+	unsigned short it_lock; /* ITLK_* */
+	int it_blockers;	/* threads sleeping in timer_lock() */
+
+	/* Backend state, under the timer lock (ITLK_LOCKED). */
+	struct psx_timespec it_interval; /* as armed; zero when disarmed */
+};
+
+/*
+ * A process's timer table. p_lock (the glue's, in kp) protects the id
+ * array, the bitmap, the hint and every timer's it_lock/it_blockers.
+ * Ids are indices: the array starts at PSX_TIMER_ALLOC_INIT slots and
+ * doubles up to timer_max. p_used has one bit per slot so that the lowest
+ * free id is found without walking the timers; p_free_hint is a lower
+ * bound for it, which makes creating N timers O(N) in all.
+ */
+struct psx_proc : psx::Object {
+	struct psx_kproc *kp;
+	psx_itimer **p_itimer;
+	unsigned long long *p_used;
+	int p_itimer_sz;
+	int p_free_hint;
+	int p_ntimers;
+};
+
+namespace psx {
+
+/*
+ * illumos's clock_backend_t, as a C++ interface. Backends are constant
+ * objects (no constructor runs at load). Timer ops are called with the
+ * timer locked and p_lock not held.
+ */
+class ClockBackend {
+public:
+	virtual int clock_settime(const psx_timespec *ts) const = 0;
+	virtual int clock_gettime(psx_timespec *ts) const = 0;
+	virtual int clock_getres(psx_timespec *ts) const = 0;
+	virtual int timer_create(psx_itimer *it) const = 0;
+	virtual int timer_settime(psx_itimer *it, int flags,
+				  const psx_itimerspec *when) const = 0;
+	virtual void timer_gettime(psx_itimer *it,
+				   psx_itimerspec *when) const = 0;
+	/* After it returns, the fire callback has finished and never runs. */
+	virtual void timer_delete(psx_itimer *it) const = 0;
+	virtual void timer_lwpbind(psx_itimer *it) const = 0;
+};
+
+/* The backend for a clock id, or nullptr (clock_backend.cpp). */
+const ClockBackend *clock_get_backend(int clock);
+
+/* timespec helpers (timer.cpp). */
+bool timespec_valid(const psx_timespec &ts);
+bool timespec_isset(const psx_timespec &ts);
+/* ts as nanoseconds; false if it does not fit in 64 bits. */
+bool timespec_to_ns(const psx_timespec &ts, long long *ns);
+psx_timespec ns_to_timespec(long long ns);
+
+} // namespace psx
+
+#endif /* PSXTIMER_CORE_TIMER_H */
