@@ -15,8 +15,8 @@ namespace psx {
 class HrtimerClock final : public ClockBackend {
 public:
 	constexpr HrtimerClock(int base, bool highres)
-		: base_(base)
-		, highres_(highres)
+	    : base_(base)
+	    , highres_(highres)
 	{
 	}
 
@@ -91,7 +91,7 @@ static psx_timespec clamp(const psx_timespec &ts, bool privileged)
 
 	if (privileged || ts.tv_sec || ts.tv_nsec == 0 || ts.tv_nsec >= min_ns)
 		return ts;
-	return psx_timespec{ 0, min_ns };
+	return psx_timespec{0, min_ns};
 }
 
 int HrtimerClock::timer_settime(psx_itimer *it, int flags,
@@ -115,8 +115,8 @@ int HrtimerClock::timer_settime(psx_itimer *it, int flags,
 	 * step reprograms it (illumos converts it to ticks once, and a step
 	 * does not move it); a relative one runs on MONOTONIC, as POSIX wants.
 	 */
-	int base = (base_ == PSX_BASE_REALTIME && !abs) ? PSX_BASE_MONOTONIC :
-							  base_;
+	int base = (base_ == PSX_BASE_REALTIME && !abs) ? PSX_BASE_MONOTONIC
+							: base_;
 	long long start, interval_ns;
 
 	if (!timespec_to_ns(value, &start) ||
@@ -140,7 +140,8 @@ int HrtimerClock::timer_settime(psx_itimer *it, int flags,
 
 class CputimeClock final : public ClockBackend {
 public:
-	constexpr explicit CputimeClock(bool process) : process_(process)
+	constexpr explicit CputimeClock(bool process)
+	    : process_(process)
 	{
 	}
 
@@ -157,7 +158,7 @@ public:
 
 	int clock_getres(psx_timespec *ts) const override
 	{
-		*ts = psx_timespec{ 0, 1 };
+		*ts = psx_timespec{0, 1};
 		return 0;
 	}
 

@@ -48,7 +48,8 @@ template <typename T> constexpr const T &min(const T &a, const T &b)
 /* A p_lock holder for a scope (illumos: mutex_enter/mutex_exit pairs). */
 class PLockGuard {
 public:
-	explicit PLockGuard(struct psx_kproc *kp) : kp_(kp)
+	explicit PLockGuard(struct psx_kproc *kp)
+	    : kp_(kp)
 	{
 		psx_p_lock(kp_);
 	}

@@ -11,11 +11,6 @@
 
 namespace psx {
 
-int timer_publish(psx_proc *p, psx_itimer *it);
-psx_itimer *timer_grab(psx_proc *p, int id);
-void timer_release(psx_proc *p, psx_itimer *it);
-void timer_delete_grabbed(psx_proc *p, int id, psx_itimer *it);
-
 /* illumos itimerspecfix(): no negative seconds, nanoseconds in [0, 1e9). */
 bool timespec_valid(const psx_timespec &ts)
 {
@@ -37,7 +32,7 @@ bool timespec_to_ns(const psx_timespec &ts, long long *ns)
 
 psx_timespec ns_to_timespec(long long ns)
 {
-	return psx_timespec{ ns / NANOSEC, ns % NANOSEC };
+	return psx_timespec{ns / NANOSEC, ns % NANOSEC};
 }
 
 static bool is_signal(int notify)
@@ -45,7 +40,7 @@ static bool is_signal(int notify)
 	return notify == PSX_SIGEV_SIGNAL || notify == PSX_SIGEV_THREAD_ID;
 }
 
-/* Undo what timer_create set up for notification. Process context. */
+/* Process context. */
 void notify_teardown(psx_itimer *it)
 {
 	if (is_signal(it->it_notify))
@@ -82,7 +77,7 @@ extern "C" int psx_timer_create(psx_proc *p, int clock, const psx_sigevent *sev,
 	if (!backend)
 		return -PSX_EINVAL;
 	/* No sigevent: illumos's clk_default, SIGALRM carrying the id. */
-	psx_sigevent ev = { 0, PSX_SIGALRM, PSX_SIGEV_SIGNAL, 0 };
+	psx_sigevent ev = {0, PSX_SIGALRM, PSX_SIGEV_SIGNAL, 0};
 
 	if (sev)
 		ev = *sev;
@@ -113,7 +108,8 @@ extern "C" int psx_timer_create(psx_proc *p, int clock, const psx_sigevent *sev,
 	if (is_signal(ev.notify)) {
 		err = psx_sig_setup(kt, ev.signo, id,
 				    sev ? ev.value : (unsigned long long)id,
-				    ev.notify == PSX_SIGEV_THREAD_ID ? ev.tid : 0);
+				    ev.notify == PSX_SIGEV_THREAD_ID ? ev.tid
+								     : 0);
 		if (err)
 			goto out_delete;
 	}

@@ -22,10 +22,10 @@ enum : unsigned short {
 	ITLK_REMOVE = 0x4,
 };
 
-constexpr long long NANOSEC = 1000000000LL;
-constexpr long long INT64_MAX_ = 0x7fffffffffffffffLL;
-constexpr int PSX_NSIG = 65; /* Linux: signals 1..64 */
-constexpr int PSX_SIGALRM = 14;
+inline constexpr long long NANOSEC = 1000000000LL;
+inline constexpr long long INT64_MAX_ = 0x7fffffffffffffffLL;
+inline constexpr int PSX_NSIG = 65; /* Linux: signals 1..64 */
+inline constexpr int PSX_SIGALRM = 14;
 
 /* Tunables fixed at load (clock_timer.cpp). */
 const psx_tunables &tunables();
@@ -37,7 +37,7 @@ const psx_tunables &tunables();
  * timer_create() and freed by timer_delete_locked().
  */
 struct psx_itimer : psx::Object {
-	struct psx_ktimer *kt;	/* glue half: hrtimer, it_cv, sigqueue */
+	struct psx_ktimer *kt; /* glue half: hrtimer, it_cv, sigqueue */
 	struct psx_proc *it_proc;
 	const psx::ClockBackend *it_backend;
 	int it_id;
@@ -89,6 +89,15 @@ public:
 	virtual void timer_delete(psx_itimer *it) const = 0;
 	virtual void timer_lwpbind(psx_itimer *it) const = 0;
 };
+
+/* The lock protocol (timer_table.cpp); see there for the lock rules. */
+int timer_publish(psx_proc *p, psx_itimer *it);
+psx_itimer *timer_grab(psx_proc *p, int id);
+void timer_release(psx_proc *p, psx_itimer *it);
+void timer_delete_grabbed(psx_proc *p, int id, psx_itimer *it);
+
+/* Undo what timer_create set up for notification (timer.cpp). */
+void notify_teardown(psx_itimer *it);
 
 /* The backend for a clock id, or nullptr (clock_backend.cpp). */
 const ClockBackend *clock_get_backend(int clock);

@@ -105,8 +105,8 @@ static int timer_get_id(psx_proc *p, int *id)
 		 * INIT * 2^k <= timer_max; the last step here lands on
 		 * timer_max itself, so that timer_max timers fit.
 		 */
-		int new_sz = sz ? min(sz * 2, max_sz) :
-				  min(PSX_TIMER_ALLOC_INIT, max_sz);
+		int new_sz = sz ? min(sz * 2, max_sz)
+				: min(PSX_TIMER_ALLOC_INIT, max_sz);
 		unsigned long long ptr_bytes =
 			sizeof(psx_itimer *) * (unsigned long long)new_sz;
 
@@ -195,8 +195,6 @@ void timer_release(psx_proc *p, psx_itimer *it)
 
 	timer_unlock(p, it);
 }
-
-void notify_teardown(psx_itimer *it); /* timer.cpp */
 
 /*
  * Delete a locked timer. p_lock must be held on entry; it is dropped and

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /dev/psxtimer: the misc device and its ioctl dispatch. Each ioctl copies
- * its argument in, calls the C++ core, and copies the result out; the fd is
- * only a door, all state belongs to the calling process.
+ * its argument in, checks the ABI's reserved fields, calls the C++ core on
+ * the calling process's own table, and copies the result out. The fd is
+ * only a door: all state belongs to the calling process.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/compat.h>
+#include <linux/err.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -19,6 +22,50 @@
 
 /* One layout for 32- and 64-bit callers: compat_ptr_ioctl is enough. */
 static_assert(sizeof(struct psxtimer_info) == 64);
+static_assert(sizeof(struct psxtimer_timespec) == 16);
+static_assert(sizeof(struct psxtimer_itimerspec) == 32);
+static_assert(sizeof(struct psxtimer_sigevent) == 32);
+static_assert(sizeof(struct psxtimer_create) == 48);
+static_assert(sizeof(struct psxtimer_settime) == 72);
+static_assert(sizeof(struct psxtimer_gettime) == 40);
+static_assert(sizeof(struct psxtimer_timer) == 16);
+static_assert(sizeof(struct psxtimer_clock) == 24);
+/* The core's mirrors of the uapi types. */
+static_assert(sizeof(struct psx_timespec) == sizeof(struct psxtimer_timespec));
+static_assert(sizeof(struct psx_itimerspec) == sizeof(struct psxtimer_itimerspec));
+static_assert(offsetof(struct psx_itimerspec, it_value) ==
+	      offsetof(struct psxtimer_itimerspec, it_value));
+/* The core's constants are the uapi's. */
+#define SAME(a, b) static_assert((a) == (b), #a " != " #b)
+SAME(PSX_CLOCK_REALTIME, PSXTIMER_CLOCK_REALTIME);
+SAME(PSX_CLOCK_MONOTONIC, PSXTIMER_CLOCK_MONOTONIC);
+SAME(PSX_CLOCK_PROCESS_CPUTIME_ID, PSXTIMER_CLOCK_PROCESS_CPUTIME_ID);
+SAME(PSX_CLOCK_THREAD_CPUTIME_ID, PSXTIMER_CLOCK_THREAD_CPUTIME_ID);
+SAME(PSX_CLOCK_BOOTTIME, PSXTIMER_CLOCK_BOOTTIME);
+SAME(PSX_CLOCK_TAI, PSXTIMER_CLOCK_TAI);
+SAME(PSX_SIGEV_SIGNAL, PSXTIMER_SIGEV_SIGNAL);
+SAME(PSX_SIGEV_NONE, PSXTIMER_SIGEV_NONE);
+SAME(PSX_SIGEV_THREAD, PSXTIMER_SIGEV_THREAD);
+SAME(PSX_SIGEV_THREAD_ID, PSXTIMER_SIGEV_THREAD_ID);
+SAME(PSX_SIGEV_PORT, PSXTIMER_SIGEV_PORT);
+SAME(PSX_TIMER_ABSTIME, PSXTIMER_TIMER_ABSTIME);
+/* ... and Linux's, and signals are 1.._NSIG as the core assumes. */
+SAME(SIGEV_SIGNAL, PSX_SIGEV_SIGNAL);
+SAME(SIGEV_NONE, PSX_SIGEV_NONE);
+SAME(SIGEV_THREAD_ID, PSX_SIGEV_THREAD_ID);
+SAME(_NSIG, 64);
+
+static bool all_zero(const __u32 *words, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (words[i])
+			return false;
+	return true;
+}
+
+#define RESERVED_ZERO(field) all_zero((const __u32 *)(field), sizeof(field) / sizeof(__u32))
 
 static long psx_ioctl_info(void __user *uarg)
 {
@@ -30,7 +77,149 @@ static long psx_ioctl_info(void __user *uarg)
 	info.version_minor = ci.version_minor;
 	info.version_patch = ci.version_patch;
 	info.timer_max = ci.timer_max;
+	info.highres_interval_min_ns = ci.highres_interval_min_ns;
 	if (copy_to_user(uarg, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+static long psx_ioctl_create(void __user *uarg)
+{
+	struct psxtimer_create arg;
+	struct psx_sigevent sev;
+	struct psx_proc *p;
+	int err, id;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if ((arg.flags & ~PSXTIMER_CREATE_SIGEVENT) || arg.__reserved ||
+	    !RESERVED_ZERO(arg.sigevent.__reserved))
+		return -EINVAL;
+	if (!(arg.flags & PSXTIMER_CREATE_SIGEVENT) &&
+	    (arg.sigevent.sigev_value || arg.sigevent.sigev_signo ||
+	     arg.sigevent.sigev_notify || arg.sigevent.sigev_tid))
+		return -EINVAL;
+	sev.value = arg.sigevent.sigev_value;
+	sev.signo = arg.sigevent.sigev_signo;
+	sev.notify = arg.sigevent.sigev_notify;
+	sev.tid = arg.sigevent.sigev_tid;
+
+	p = psx_proc_current(true);
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	err = psx_timer_create(p, arg.clock_id,
+			       (arg.flags & PSXTIMER_CREATE_SIGEVENT) ? &sev : NULL, &id);
+	if (err)
+		return err;
+	/* Write only the id back; a fault then leaves no timer behind. */
+	if (put_user(id, (__s32 __user *)(uarg + offsetof(struct psxtimer_create, timer_id)))) {
+		psx_timer_delete(p, id);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+/* The calling process's table for an existing timer, or -EINVAL. */
+static struct psx_proc *table_of_current(void)
+{
+	struct psx_proc *p = psx_proc_current(false);
+
+	return p ? p : ERR_PTR(-EINVAL);
+}
+
+static long psx_ioctl_settime(void __user *uarg)
+{
+	struct psxtimer_settime arg;
+	struct psx_proc *p;
+	int err;
+
+	if (copy_from_user(&arg, uarg, offsetof(struct psxtimer_settime, old_value)))
+		return -EFAULT;
+	p = table_of_current();
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	err = psx_timer_settime(p, arg.timer_id, arg.flags,
+				(struct psx_itimerspec *)&arg.new_value,
+				(struct psx_itimerspec *)&arg.old_value);
+	if (err)
+		return err;
+	if (copy_to_user(uarg + offsetof(struct psxtimer_settime, old_value),
+			 &arg.old_value, sizeof(arg.old_value)))
+		return -EFAULT;
+	return 0;
+}
+
+static long psx_ioctl_gettime(void __user *uarg)
+{
+	struct psxtimer_gettime arg;
+	struct psx_proc *p;
+	int err;
+
+	if (copy_from_user(&arg, uarg, offsetof(struct psxtimer_gettime, value)))
+		return -EFAULT;
+	if (arg.__reserved)
+		return -EINVAL;
+	p = table_of_current();
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	err = psx_timer_gettime(p, arg.timer_id, (struct psx_itimerspec *)&arg.value);
+	if (err)
+		return err;
+	if (copy_to_user(uarg, &arg, sizeof(arg)))
+		return -EFAULT;
+	return 0;
+}
+
+static long psx_ioctl_timer(unsigned int cmd, void __user *uarg)
+{
+	struct psxtimer_timer arg;
+	struct psx_proc *p;
+	int ret;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (!RESERVED_ZERO(arg.__reserved))
+		return -EINVAL;
+	p = table_of_current();
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	if (cmd == PSXTIMER_IOC_TIMER_DELETE)
+		return psx_timer_delete(p, arg.timer_id);
+	ret = psx_timer_getoverrun(p, arg.timer_id);
+	if (ret < 0)
+		return ret;
+	arg.overrun = ret;
+	if (copy_to_user(uarg, &arg, sizeof(arg)))
+		return -EFAULT;
+	return 0;
+}
+
+static long psx_ioctl_clock(unsigned int cmd, void __user *uarg)
+{
+	struct psxtimer_clock arg;
+	struct psx_timespec *ts = (struct psx_timespec *)&arg.ts;
+	int err;
+
+	/* POSIX: clock_getres with res == NULL succeeds. */
+	if (cmd == PSXTIMER_IOC_CLOCK_GETRES && !uarg)
+		return 0;
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.__reserved)
+		return -EINVAL;
+	switch (cmd) {
+	case PSXTIMER_IOC_CLOCK_SETTIME:
+		return psx_clock_settime(arg.clock_id, ts, capable(CAP_SYS_TIME));
+	case PSXTIMER_IOC_CLOCK_GETTIME:
+		err = psx_clock_gettime(arg.clock_id, ts);
+		break;
+	default:
+		err = psx_clock_getres(arg.clock_id, ts);
+		break;
+	}
+	if (err)
+		return err;
+	if (copy_to_user(uarg, &arg, sizeof(arg)))
 		return -EFAULT;
 	return 0;
 }
@@ -42,6 +231,19 @@ long psx_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	switch (cmd) {
 	case PSXTIMER_IOC_INFO:
 		return psx_ioctl_info(uarg);
+	case PSXTIMER_IOC_TIMER_CREATE:
+		return psx_ioctl_create(uarg);
+	case PSXTIMER_IOC_TIMER_SETTIME:
+		return psx_ioctl_settime(uarg);
+	case PSXTIMER_IOC_TIMER_GETTIME:
+		return psx_ioctl_gettime(uarg);
+	case PSXTIMER_IOC_TIMER_DELETE:
+	case PSXTIMER_IOC_TIMER_GETOVERRUN:
+		return psx_ioctl_timer(cmd, uarg);
+	case PSXTIMER_IOC_CLOCK_GETTIME:
+	case PSXTIMER_IOC_CLOCK_SETTIME:
+	case PSXTIMER_IOC_CLOCK_GETRES:
+		return psx_ioctl_clock(cmd, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -1,19 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The kernel services behind include/psxtimer/kapi.h: the only way the C++
- * core reaches the kernel.
+ * The kernel services behind include/psxtimer/kapi.h (memory, locks,
+ * credentials, timer memory): the only way the C++ core reaches the
+ * kernel, with signal.c and hrtimer_clock.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bug.h>
+#include <linux/capability.h>
 #include <linux/errno.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
+#include <psxtimer/core.h>
 #include <psxtimer/kapi.h>
+
+#include "psxtimer.h"
 
 static_assert(PSX_EPERM == EPERM && PSX_ENOMEM == ENOMEM &&
 	      PSX_EFAULT == EFAULT && PSX_EINVAL == EINVAL &&
-	      PSX_EAGAIN == EAGAIN);
+	      PSX_EAGAIN == EAGAIN && PSX_EOVERFLOW == EOVERFLOW);
 
 /* Charged to the caller's memcg: timers are per-process kernel memory. */
 void *psx_kzalloc(unsigned long size)
@@ -26,6 +32,16 @@ void psx_kfree(const void *p)
 	kfree(p);
 }
 
+void *psx_kvzalloc(unsigned long size)
+{
+	return kvzalloc(size, GFP_KERNEL_ACCOUNT);
+}
+
+void psx_kvfree(const void *p)
+{
+	kvfree(p);
+}
+
 void psx_warn(const char *msg)
 {
 	WARN(1, "%s\n", msg);
@@ -35,4 +51,88 @@ void psx_bug(const char *msg)
 {
 	pr_emerg("%s\n", msg);
 	BUG();
+}
+
+/*
+ * Lock wrappers: lockdep records the acquisition here, and the full stack
+ * in its reports shows the C++ caller.
+ */
+void psx_p_lock(struct psx_kproc *kp)
+{
+	spin_lock(&kp->p_lock);
+}
+
+void psx_p_unlock(struct psx_kproc *kp)
+{
+	spin_unlock(&kp->p_lock);
+}
+
+/* illumos cv_wait(&it->it_cv, &p->p_lock): uninterruptible, like it. */
+void psx_it_cv_wait(struct psx_ktimer *kt, struct psx_kproc *kp)
+{
+	DEFINE_WAIT(wait);
+
+	prepare_to_wait(&kt->it_cv, &wait, TASK_UNINTERRUPTIBLE);
+	spin_unlock(&kp->p_lock);
+	schedule();
+	/* Off the queue before p_lock: the deleter frees kt under it. */
+	finish_wait(&kt->it_cv, &wait);
+	spin_lock(&kp->p_lock);
+}
+
+void psx_it_cv_broadcast(struct psx_ktimer *kt)
+{
+	wake_up_all(&kt->it_cv);
+}
+
+void *psx_ktimer_alloc(unsigned long core_size, struct psx_ktimer **ktp)
+{
+	struct psx_ktimer *kt = kzalloc(sizeof(*kt) + core_size,
+					GFP_KERNEL_ACCOUNT);
+
+	if (!kt)
+		return NULL;
+	init_waitqueue_head(&kt->it_cv);
+	psx_ktimer_init_hrtimer(kt);
+	*ktp = kt;
+	return kt->core;
+}
+
+void psx_ktimer_free(struct psx_ktimer *kt)
+{
+	kfree(kt);
+}
+
+int psx_capable(int cap)
+{
+	return capable(cap == PSX_CAP_SYS_NICE ? CAP_SYS_NICE : CAP_SYS_TIME);
+}
+
+int psx_current_bound_cpu(void)
+{
+	if (current->nr_cpus_allowed != 1)
+		return -1;
+	return cpumask_first(current->cpus_ptr);
+}
+
+struct psx_kproc *psx_kproc_alloc(void)
+{
+	struct psx_kproc *kp = kzalloc(sizeof(*kp) + psx_proc_size(),
+				       GFP_KERNEL_ACCOUNT);
+
+	if (!kp)
+		return NULL;
+	spin_lock_init(&kp->p_lock);
+	psx_proc_init(psx_kproc_table(kp), kp);
+	return kp;
+}
+
+void psx_kproc_free(struct psx_kproc *kp)
+{
+	kfree(kp);
+}
+
+struct psx_proc *psx_kproc_table(struct psx_kproc *kp)
+{
+	return (struct psx_proc *)kp->core;
 }

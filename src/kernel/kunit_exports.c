@@ -12,9 +12,23 @@
 #include <kunit/visibility.h>
 
 #include <psxtimer/core.h>
+#include <psxtimer/kapi.h>
 
 #include "psxtimer.h"
 
 EXPORT_SYMBOL_IF_KUNIT(psx_tunables_resolve);
 EXPORT_SYMBOL_IF_KUNIT(psx_core_info);
 EXPORT_SYMBOL_IF_KUNIT(psx_dev_ioctl);
+EXPORT_SYMBOL_IF_KUNIT(psx_kproc_alloc);
+EXPORT_SYMBOL_IF_KUNIT(psx_kproc_free);
+EXPORT_SYMBOL_IF_KUNIT(psx_kproc_table);
+EXPORT_SYMBOL_IF_KUNIT(psx_proc_ntimers);
+EXPORT_SYMBOL_IF_KUNIT(timer_exit);
+EXPORT_SYMBOL_IF_KUNIT(psx_timer_create);
+EXPORT_SYMBOL_IF_KUNIT(psx_timer_settime);
+EXPORT_SYMBOL_IF_KUNIT(psx_timer_gettime);
+EXPORT_SYMBOL_IF_KUNIT(psx_timer_delete);
+EXPORT_SYMBOL_IF_KUNIT(psx_timer_getoverrun);
+EXPORT_SYMBOL_IF_KUNIT(psx_clock_gettime);
+EXPORT_SYMBOL_IF_KUNIT(psx_clock_settime);
+EXPORT_SYMBOL_IF_KUNIT(psx_clock_getres);

@@ -21,24 +21,37 @@ module_param(timer_max, int, 0444);
 MODULE_PARM_DESC(timer_max,
 		 "Timers per process (0: max(32, 4 * possible CPUs); at most 4194304)");
 
+static unsigned int clock_highres_interval_min = PSX_HIGHRES_INTERVAL_MIN_DEFAULT;
+module_param(clock_highres_interval_min, uint, 0444);
+MODULE_PARM_DESC(clock_highres_interval_min,
+		 "Shortest HIGHRES value or interval without CAP_SYS_NICE, in ns (default 200000)");
+
 static int __init psx_init(void)
 {
 	struct psx_tunables t = {
 		.timer_max = timer_max,
 		.ncpus = nr_cpu_ids,
+		.highres_interval_min_ns = clock_highres_interval_min,
 	};
 	struct psx_info info;
 	int err;
 
 	err = clock_timer_init(&t);
 	if (err) {
-		pr_err("invalid parameters (timer_max=%d)\n", timer_max);
+		pr_err("invalid parameters (timer_max=%d, clock_highres_interval_min=%u)\n",
+		       timer_max, clock_highres_interval_min);
 		return err;
 	}
+	err = psx_ksyms_resolve();
+	if (err)
+		goto out_fini;
+	err = psx_lifecycle_init();
+	if (err)
+		goto out_fini;
 	err = psx_dev_register();
 	if (err) {
 		pr_err("cannot register /dev/psxtimer: %d\n", err);
-		goto out_fini;
+		goto out_lifecycle;
 	}
 	psx_core_info(&info);
 	timer_max = info.timer_max;
@@ -46,6 +59,8 @@ static int __init psx_init(void)
 		info.timer_max);
 	return 0;
 
+out_lifecycle:
+	psx_lifecycle_exit();
 out_fini:
 	clock_timer_fini();
 	return err;
@@ -54,6 +69,7 @@ out_fini:
 static void __exit psx_exit(void)
 {
 	psx_dev_unregister();
+	psx_lifecycle_exit();
 	clock_timer_fini();
 	pr_info("unloaded\n");
 }

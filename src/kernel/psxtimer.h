@@ -1,10 +1,81 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Declarations shared by the C glue files (not by the C++ core). */
+/*
+ * The C glue's own structures and functions (not seen by the C++ core):
+ * the kernel halves of a process and of a timer, the kernel symbols
+ * resolved at load, and the lifecycle hooks.
+ */
 #ifndef PSXTIMER_KERNEL_H
 #define PSXTIMER_KERNEL_H
 
 #include <linux/fs.h>
+#include <linux/hrtimer.h>
+#include <linux/pid.h>
+#include <linux/sched/signal.h>
+#include <linux/spinlock.h>
+#include <linux/task_work.h>
+#include <linux/wait.h>
 
+struct psx_proc;
+
+/*
+ * The kernel half of a process's timer table, keyed by its signal_struct
+ * (one per thread group, kept across exec) in an RCU hash. The core's
+ * struct psx_proc follows it in the same allocation.
+ */
+struct psx_kproc {
+	struct hlist_node node;
+	const struct signal_struct *key;
+	spinlock_t p_lock;
+	struct callback_head work;	/* exec/exit cleanup in process context */
+	unsigned long flags;		/* PSX_KP_* bits */
+	struct rcu_head rcu;
+	unsigned long long core[];	/* struct psx_proc */
+};
+
+enum { PSX_KP_WORK, PSX_KP_EXEC, PSX_KP_EXIT };
+
+/*
+ * The kernel half of a timer. The core's struct psx_itimer follows it in
+ * the same allocation. The signal fields (sig_*) are written at create and
+ * read by the hrtimer callback; sig_inflight and sig_overrun_last change
+ * under the process's siglock only.
+ */
+struct psx_ktimer {
+	struct hrtimer hrt;
+	ktime_t interval;		/* 0: one-shot */
+	wait_queue_head_t it_cv;
+	struct sigqueue *sigq;
+	struct pid *sig_pid;		/* the target: a thread, or the process */
+	struct pid *sig_tgid;		/* the process, if the thread is gone */
+	enum pid_type sig_type;
+	bool sig_inflight;		/* queued since we last looked */
+	int sig_overrun_last;		/* si_overrun of the last signal taken */
+	unsigned long long core[];	/* struct psx_itimer */
+};
+
+/* ksyms.c: kernel functions psxtimer needs but the kernel does not export. */
+struct psx_ksyms {
+	struct sigqueue *(*sigqueue_alloc)(void);
+	void (*sigqueue_free)(struct sigqueue *q);
+	int (*send_sigqueue)(struct sigqueue *q, struct pid *pid, enum pid_type type);
+	struct sighand_struct *(*lock_task_sighand)(struct task_struct *t,
+						    unsigned long *flags);
+	unsigned long long (*task_sched_runtime)(struct task_struct *t);
+	void (*thread_group_cputime)(struct task_struct *t, struct task_cputime *times);
+};
+extern struct psx_ksyms psx_ksyms;
+int psx_ksyms_resolve(void);
+
+/* proc.c: the table of the calling process, and the lifecycle hooks. */
+struct psx_proc *psx_proc_current(bool create);
+int psx_lifecycle_init(void);
+void psx_lifecycle_exit(void);
+extern atomic_t psx_nprocs;
+
+/* hrtimer_clock.c */
+void psx_ktimer_init_hrtimer(struct psx_ktimer *kt);
+
+/* dev.c */
 int psx_dev_register(void);
 void psx_dev_unregister(void);
 long psx_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg);

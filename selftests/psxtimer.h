@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Small wrappers over the /dev/psxtimer ioctls for the selftests. */
+#ifndef PSXTIMER_SELFTEST_H
+#define PSXTIMER_SELFTEST_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/psxtimer.h>
+
+#define NSEC_PER_SEC 1000000000LL
+
+static inline int psx_open(void)
+{
+	return open(PSXTIMER_DEVICE, O_RDWR | O_CLOEXEC);
+}
+
+/* Returns the id, or -errno. sev NULL: the default (SIGALRM, value = id). */
+static inline int psx_create(int fd, int clock, const struct psxtimer_sigevent *sev)
+{
+	struct psxtimer_create c = { .clock_id = clock };
+
+	if (sev) {
+		c.flags = PSXTIMER_CREATE_SIGEVENT;
+		c.sigevent = *sev;
+	}
+	if (ioctl(fd, PSXTIMER_IOC_TIMER_CREATE, &c))
+		return -errno;
+	return c.timer_id;
+}
+
+static inline struct psxtimer_sigevent psx_sev(int notify, int signo, __u64 value)
+{
+	struct psxtimer_sigevent sev = {
+		.sigev_notify = notify, .sigev_signo = signo, .sigev_value = value,
+	};
+	return sev;
+}
+
+static inline int psx_settime(int fd, int id, int flags, long long value_ns,
+			      long long interval_ns, struct psxtimer_itimerspec *old)
+{
+	struct psxtimer_settime s = { .timer_id = id, .flags = flags };
+
+	s.new_value.it_value.tv_sec = value_ns / NSEC_PER_SEC;
+	s.new_value.it_value.tv_nsec = value_ns % NSEC_PER_SEC;
+	s.new_value.it_interval.tv_sec = interval_ns / NSEC_PER_SEC;
+	s.new_value.it_interval.tv_nsec = interval_ns % NSEC_PER_SEC;
+	if (ioctl(fd, PSXTIMER_IOC_TIMER_SETTIME, &s))
+		return -errno;
+	if (old)
+		*old = s.old_value;
+	return 0;
+}
+
+static inline int psx_gettime(int fd, int id, struct psxtimer_itimerspec *v)
+{
+	struct psxtimer_gettime g = { .timer_id = id };
+
+	if (ioctl(fd, PSXTIMER_IOC_TIMER_GETTIME, &g))
+		return -errno;
+	*v = g.value;
+	return 0;
+}
+
+static inline int psx_delete(int fd, int id)
+{
+	struct psxtimer_timer t = { .timer_id = id };
+
+	return ioctl(fd, PSXTIMER_IOC_TIMER_DELETE, &t) ? -errno : 0;
+}
+
+/* The overrun count, or -errno. */
+static inline int psx_getoverrun(int fd, int id)
+{
+	struct psxtimer_timer t = { .timer_id = id };
+
+	return ioctl(fd, PSXTIMER_IOC_TIMER_GETOVERRUN, &t) ? -errno : t.overrun;
+}
+
+static inline int psx_clock(int fd, unsigned long cmd, int clock, struct psxtimer_timespec *ts)
+{
+	struct psxtimer_clock c = { .clock_id = clock };
+
+	if (ts)
+		c.ts = *ts;
+	if (ioctl(fd, cmd, &c))
+		return -errno;
+	if (ts)
+		*ts = c.ts;
+	return 0;
+}
+
+static inline long long ts_ns(const struct psxtimer_timespec *ts)
+{
+	return ts->tv_sec * NSEC_PER_SEC + ts->tv_nsec;
+}
+
+static inline long long now_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+#endif

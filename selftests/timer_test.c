@@ -1,0 +1,690 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The timer ioctls end to end: ids, every errno, settime/gettime, signal
+ * delivery and overrun accounting, SIGEV_THREAD_ID, and the process
+ * lifecycle (fork, exec, thread exit, exit). Built 64-bit and -m32.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "psxtimer.h"
+#include "kselftest_harness.h"
+
+#define SIGT SIGRTMIN
+
+static int timer_max(int fd)
+{
+	struct psxtimer_info info;
+
+	return ioctl(fd, PSXTIMER_IOC_INFO, &info) ? -1 : (int)info.timer_max;
+}
+
+static void block(int sig)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+/* Wait up to ms for sig (blocked); 0 on success with *si filled. */
+static int wait_sig(int sig, siginfo_t *si, int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	return sigtimedwait(&set, si, &ts) == sig ? 0 : -1;
+}
+
+static pid_t gettid_(void)
+{
+	return syscall(SYS_gettid);
+}
+
+FIXTURE(timer) {
+	int fd;
+};
+
+FIXTURE_SETUP(timer)
+{
+	self->fd = psx_open();
+	ASSERT_LE(0, self->fd);
+}
+
+FIXTURE_TEARDOWN(timer)
+{
+	close(self->fd);
+}
+
+TEST_F(timer, ids_lowest_free_first_and_reused)
+{
+	struct psxtimer_sigevent none = psx_sev(PSXTIMER_SIGEV_NONE, 0, 0);
+	int i;
+
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(i, psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &none));
+	EXPECT_EQ(0, psx_delete(self->fd, 2));
+	EXPECT_EQ(0, psx_delete(self->fd, 0));
+	EXPECT_EQ(0, psx_create(self->fd, PSXTIMER_CLOCK_REALTIME, &none));
+	EXPECT_EQ(2, psx_create(self->fd, PSXTIMER_CLOCK_BOOTTIME, &none));
+	EXPECT_EQ(4, psx_create(self->fd, PSXTIMER_CLOCK_TAI, &none));
+}
+
+TEST_F(timer, eagain_at_timer_max)
+{
+	struct psxtimer_sigevent none = psx_sev(PSXTIMER_SIGEV_NONE, 0, 0);
+	int i, max = timer_max(self->fd);
+
+	ASSERT_LT(0, max);
+	for (i = 0; i < max; i++)
+		ASSERT_EQ(i, psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &none));
+	EXPECT_EQ(-EAGAIN, psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &none));
+	EXPECT_EQ(0, psx_delete(self->fd, 7));
+	EXPECT_EQ(7, psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &none));
+}
+
+TEST_F(timer, bad_create_arguments)
+{
+	struct psxtimer_sigevent sev;
+	struct psxtimer_create c;
+	int clocks[] = { -1, 4, 5, 6, 8, 9, 10, 12, 100 }, i;
+	pid_t parent = getppid();
+
+	for (i = 0; i < (int)ARRAY_SIZE(clocks); i++)
+		EXPECT_EQ(-EINVAL, psx_create(self->fd, clocks[i], NULL));
+	EXPECT_EQ(-EINVAL, psx_create(self->fd, PSXTIMER_CLOCK_PROCESS_CPUTIME_ID, NULL));
+	EXPECT_EQ(-EINVAL, psx_create(self->fd, PSXTIMER_CLOCK_THREAD_CPUTIME_ID, NULL));
+
+	sev = psx_sev(PSXTIMER_SIGEV_SIGNAL, 0, 0);
+	EXPECT_EQ(-EINVAL, psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &sev));
+	sev.sigev_signo = 65;
+	EXPECT_EQ(-EINVAL, psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &sev));
+	sev.sigev_signo = 64;
+	EXPECT_EQ(0, psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &sev));
+	sev = psx_sev(PSXTIMER_SIGEV_PORT, SIGT, 0);
+	EXPECT_EQ(-EINVAL, psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &sev));
+	sev = psx_sev(PSXTIMER_SIGEV_THREAD, SIGT, 0);
+	EXPECT_EQ(-EINVAL, psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &sev));
+	sev = psx_sev(3, SIGT, 0);
+	EXPECT_EQ(-EINVAL, psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &sev));
+	/* SIGEV_THREAD_ID: a thread of this process only. */
+	sev = psx_sev(PSXTIMER_SIGEV_THREAD_ID, SIGT, 0);
+	sev.sigev_tid = parent;
+	EXPECT_EQ(-EINVAL, psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &sev));
+	sev.sigev_tid = 0x3fffffff;
+	EXPECT_EQ(-EINVAL, psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &sev));
+	sev.sigev_tid = gettid_();
+	EXPECT_EQ(1, psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &sev));
+
+	/* Flags and reserved fields must be zero. */
+	memset(&c, 0, sizeof(c));
+	c.flags = 2;
+	EXPECT_EQ(-1, ioctl(self->fd, PSXTIMER_IOC_TIMER_CREATE, &c));
+	EXPECT_EQ(EINVAL, errno);
+	c.flags = PSXTIMER_CREATE_SIGEVENT;
+	c.sigevent.sigev_notify = PSXTIMER_SIGEV_NONE;
+	c.sigevent.__reserved[2] = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, PSXTIMER_IOC_TIMER_CREATE, &c));
+	EXPECT_EQ(EINVAL, errno);
+	c.sigevent.__reserved[2] = 0;
+	c.__reserved = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, PSXTIMER_IOC_TIMER_CREATE, &c));
+	EXPECT_EQ(EINVAL, errno);
+	/* No sigevent flag but a sigevent given: refused, not ignored. */
+	memset(&c, 0, sizeof(c));
+	c.sigevent.sigev_signo = SIGT;
+	EXPECT_EQ(-1, ioctl(self->fd, PSXTIMER_IOC_TIMER_CREATE, &c));
+	EXPECT_EQ(EINVAL, errno);
+	/* Nothing half-made: the next id is still 2. */
+	EXPECT_EQ(2, psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, NULL));
+}
+
+TEST_F(timer, bad_pointers_are_efault)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	unsigned long cmds[] = {
+		PSXTIMER_IOC_TIMER_CREATE, PSXTIMER_IOC_TIMER_SETTIME,
+		PSXTIMER_IOC_TIMER_GETTIME, PSXTIMER_IOC_TIMER_DELETE,
+		PSXTIMER_IOC_TIMER_GETOVERRUN, PSXTIMER_IOC_CLOCK_GETTIME,
+		PSXTIMER_IOC_CLOCK_SETTIME, PSXTIMER_IOC_CLOCK_GETRES,
+	};
+	struct psxtimer_create *c;
+	int i;
+
+	ASSERT_TRUE(p != MAP_FAILED);
+	ASSERT_EQ(0, psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, NULL));
+	for (i = 0; i < (int)ARRAY_SIZE(cmds); i++) {
+		/* The getres NULL case is POSIX's res == NULL: it succeeds. */
+		if (cmds[i] != PSXTIMER_IOC_CLOCK_GETRES) {
+			EXPECT_EQ(-1, ioctl(self->fd, cmds[i], NULL));
+			EXPECT_EQ(EFAULT, errno);
+		}
+		EXPECT_EQ(-1, ioctl(self->fd, cmds[i], (void *)8));
+		EXPECT_EQ(EFAULT, errno);
+	}
+	EXPECT_EQ(0, ioctl(self->fd, PSXTIMER_IOC_CLOCK_GETRES, NULL));
+
+	/* create: the id is written back into a read-only page: EFAULT, no timer. */
+	c = (struct psxtimer_create *)p;
+	memset(c, 0, sizeof(*c));
+	c->clock_id = PSXTIMER_CLOCK_MONOTONIC;
+	ASSERT_EQ(0, mprotect(p, page, PROT_READ));
+	EXPECT_EQ(-1, ioctl(self->fd, PSXTIMER_IOC_TIMER_CREATE, c));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(1, psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, NULL));
+	/* Straddling into an unmapped page. */
+	ASSERT_EQ(0, munmap(p + page, page));
+	EXPECT_EQ(-1, ioctl(self->fd, PSXTIMER_IOC_TIMER_GETTIME, p + page - 8));
+	EXPECT_EQ(EFAULT, errno);
+	munmap(p, page);
+}
+
+TEST(no_table_yet_is_einval)
+{
+	int fd = psx_open();
+	struct psxtimer_itimerspec v = { 0 };
+
+	ASSERT_LE(0, fd);
+	/* A fresh process (the harness forks each test) has no timers. */
+	EXPECT_EQ(-EINVAL, psx_gettime(fd, 0, &v));
+	EXPECT_EQ(-EINVAL, psx_delete(fd, 0));
+	EXPECT_EQ(-EINVAL, psx_getoverrun(fd, 0));
+	EXPECT_EQ(-EINVAL, psx_settime(fd, 0, 0, NSEC_PER_SEC, 0, NULL));
+	close(fd);
+}
+
+TEST_F(timer, settime_validation_and_overflow)
+{
+	struct psxtimer_settime s = { 0 };
+	int id = psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, NULL);
+
+	ASSERT_EQ(0, id);
+	s.timer_id = id;
+	s.new_value.it_value.tv_nsec = NSEC_PER_SEC;
+	EXPECT_EQ(-1, ioctl(self->fd, PSXTIMER_IOC_TIMER_SETTIME, &s));
+	EXPECT_EQ(EINVAL, errno);
+	s.new_value.it_value.tv_nsec = -1;
+	EXPECT_EQ(-1, ioctl(self->fd, PSXTIMER_IOC_TIMER_SETTIME, &s));
+	EXPECT_EQ(EINVAL, errno);
+	s.new_value.it_value = (struct psxtimer_timespec){ -1, 0 };
+	EXPECT_EQ(-1, ioctl(self->fd, PSXTIMER_IOC_TIMER_SETTIME, &s));
+	EXPECT_EQ(EINVAL, errno);
+	/* The interval is checked only when arming. */
+	s.new_value.it_value = (struct psxtimer_timespec){ 0, 0 };
+	s.new_value.it_interval = (struct psxtimer_timespec){ 0, -5 };
+	EXPECT_EQ(0, ioctl(self->fd, PSXTIMER_IOC_TIMER_SETTIME, &s));
+	s.new_value.it_value = (struct psxtimer_timespec){ 5, 0 };
+	EXPECT_EQ(-1, ioctl(self->fd, PSXTIMER_IOC_TIMER_SETTIME, &s));
+	EXPECT_EQ(EINVAL, errno);
+	s.new_value.it_interval = (struct psxtimer_timespec){ 0, 0 };
+	s.flags = 2;
+	EXPECT_EQ(-1, ioctl(self->fd, PSXTIMER_IOC_TIMER_SETTIME, &s));
+	EXPECT_EQ(EINVAL, errno);
+	s.flags = 0;
+	/* Beyond 64-bit nanoseconds. */
+	s.new_value.it_value = (struct psxtimer_timespec){ 0x7fffffffffffffffLL, 0 };
+	EXPECT_EQ(-1, ioctl(self->fd, PSXTIMER_IOC_TIMER_SETTIME, &s));
+	EXPECT_EQ(EOVERFLOW, errno);
+	s.flags = PSXTIMER_TIMER_ABSTIME;
+	s.new_value.it_value = (struct psxtimer_timespec){ 9223372035LL, 0 };
+	s.new_value.it_interval = (struct psxtimer_timespec){ 2, 0 };
+	EXPECT_EQ(-1, ioctl(self->fd, PSXTIMER_IOC_TIMER_SETTIME, &s));
+	EXPECT_EQ(EOVERFLOW, errno);
+}
+
+TEST_F(timer, settime_returns_old_value_and_gettime_counts_down)
+{
+	struct psxtimer_itimerspec old = { 0 }, v = { 0 };
+	int id = psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, NULL);
+	siginfo_t si;
+
+	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 50 * NSEC_PER_SEC, 2 * NSEC_PER_SEC, &old));
+	EXPECT_EQ(0, ts_ns(&old.it_value));
+	EXPECT_EQ(0, ts_ns(&old.it_interval));
+	ASSERT_EQ(0, psx_gettime(self->fd, id, &v));
+	EXPECT_LT(49 * NSEC_PER_SEC, ts_ns(&v.it_value));
+	EXPECT_GE(50 * NSEC_PER_SEC, ts_ns(&v.it_value));
+	EXPECT_EQ(2 * NSEC_PER_SEC, ts_ns(&v.it_interval));
+	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 0, 0, &old));
+	EXPECT_LT(48 * NSEC_PER_SEC, ts_ns(&old.it_value));
+	EXPECT_EQ(2 * NSEC_PER_SEC, ts_ns(&old.it_interval));
+	ASSERT_EQ(0, psx_gettime(self->fd, id, &v));
+	EXPECT_EQ(0, ts_ns(&v.it_value));
+	EXPECT_EQ(0, ts_ns(&v.it_interval));
+	/* Absolute, in the past: fires at once, then reads as disarmed. */
+	block(SIGALRM);
+	ASSERT_EQ(0, psx_settime(self->fd, id, PSXTIMER_TIMER_ABSTIME, 1, 0, NULL));
+	EXPECT_EQ(0, wait_sig(SIGALRM, &si, 2000));
+	ASSERT_EQ(0, psx_gettime(self->fd, id, &v));
+	EXPECT_EQ(0, ts_ns(&v.it_value));
+}
+
+TEST_F(timer, default_notification_is_sigalrm_with_id)
+{
+	siginfo_t si;
+	int id;
+
+	block(SIGALRM);
+	ASSERT_EQ(0, psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, NULL));
+	id = psx_create(self->fd, PSXTIMER_CLOCK_REALTIME, NULL);
+	ASSERT_EQ(1, id);
+	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 5000000, 0, NULL));
+	ASSERT_EQ(0, wait_sig(SIGALRM, &si, 2000));
+	EXPECT_EQ(SIGALRM, si.si_signo);
+	EXPECT_EQ(SI_TIMER, si.si_code);
+	EXPECT_EQ(id, si.si_timerid);
+	EXPECT_EQ(id, si.si_value.sival_int);
+	EXPECT_EQ(0, si.si_overrun);
+}
+
+TEST_F(timer, signal_carries_value_and_overruns_coalesce)
+{
+	struct psxtimer_sigevent sev = psx_sev(PSXTIMER_SIGEV_SIGNAL, SIGT, 0x5eed);
+	siginfo_t si;
+	int id, overrun;
+
+	block(SIGT);
+	id = psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &sev);
+	ASSERT_LE(0, id);
+	EXPECT_EQ(0, psx_getoverrun(self->fd, id));
+	/* 1 ms period, signal blocked for 100 ms: one signal, many overruns. */
+	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 1000000, 1000000, NULL));
+	usleep(100000);
+	/* Not taken yet: getoverrun still reports the last taken one (none). */
+	EXPECT_EQ(0, psx_getoverrun(self->fd, id));
+	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 0, 0, NULL));
+	ASSERT_EQ(0, wait_sig(SIGT, &si, 1000));
+	EXPECT_EQ(0x5eed, si.si_value.sival_int);
+	EXPECT_EQ(id, si.si_timerid);
+	EXPECT_LE(50, si.si_overrun);
+	EXPECT_GE(200, si.si_overrun);
+	/* Once it is taken, getoverrun reports what it carried... */
+	overrun = psx_getoverrun(self->fd, id);
+	EXPECT_EQ(si.si_overrun, overrun);
+	/* ...and only one signal was queued for all those expirations. */
+	EXPECT_EQ(-1, wait_sig(SIGT, &si, 20));
+	/* The next signal taken replaces the count. */
+	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 1000000, 0, NULL));
+	ASSERT_EQ(0, wait_sig(SIGT, &si, 1000));
+	EXPECT_EQ(0, si.si_overrun);
+	EXPECT_EQ(0, psx_getoverrun(self->fd, id));
+}
+
+TEST_F(timer, ignored_signal_counts_no_overruns)
+{
+	struct psxtimer_sigevent sev = psx_sev(PSXTIMER_SIGEV_SIGNAL, SIGT, 0);
+	siginfo_t si;
+	int id;
+
+	signal(SIGT, SIG_IGN);
+	id = psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &sev);
+	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 1000000, 1000000, NULL));
+	usleep(50000);
+	/* Now blocked, not ignored: the next signal starts a fresh count. */
+	block(SIGT);
+	signal(SIGT, SIG_DFL);
+	ASSERT_EQ(0, wait_sig(SIGT, &si, 1000));
+	EXPECT_GT(10, si.si_overrun);
+}
+
+TEST_F(timer, queued_signal_survives_delete)
+{
+	struct psxtimer_sigevent sev = psx_sev(PSXTIMER_SIGEV_SIGNAL, SIGT, 77);
+	siginfo_t si;
+	int id;
+
+	block(SIGT);
+	id = psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &sev);
+	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 1000000, 0, NULL));
+	usleep(20000);
+	ASSERT_EQ(0, psx_delete(self->fd, id));
+	ASSERT_EQ(0, wait_sig(SIGT, &si, 1000));
+	EXPECT_EQ(77, si.si_value.sival_int);
+	EXPECT_EQ(-EINVAL, psx_getoverrun(self->fd, id));
+}
+
+struct waiter {
+	pid_t tid;
+	int got, timerid;
+	pthread_barrier_t ready;
+};
+
+static void *wait_thread(void *arg)
+{
+	struct waiter *w = arg;
+	siginfo_t si;
+
+	w->tid = gettid_();
+	pthread_barrier_wait(&w->ready);
+	if (wait_sig(SIGT, &si, 3000) == 0) {
+		w->got = 1;
+		w->timerid = si.si_timerid;
+	}
+	return NULL;
+}
+
+TEST_F(timer, sigev_thread_id_goes_to_that_thread)
+{
+	struct waiter w = { 0 };
+	struct psxtimer_sigevent sev;
+	pthread_t th;
+	siginfo_t si;
+	int id;
+
+	block(SIGT);	/* inherited by the thread, so only sigtimedwait takes it */
+	pthread_barrier_init(&w.ready, NULL, 2);
+	ASSERT_EQ(0, pthread_create(&th, NULL, wait_thread, &w));
+	pthread_barrier_wait(&w.ready);
+	sev = psx_sev(PSXTIMER_SIGEV_THREAD_ID, SIGT, 0);
+	sev.sigev_tid = w.tid;
+	id = psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &sev);
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 5000000, 0, NULL));
+	pthread_join(th, NULL);
+	EXPECT_EQ(1, w.got);
+	EXPECT_EQ(id, w.timerid);
+	/* It went to the thread's pending set, not the process's. */
+	EXPECT_EQ(-1, wait_sig(SIGT, &si, 10));
+}
+
+struct doomed {
+	pid_t tid;
+	pthread_barrier_t named, go;
+};
+
+static void *exit_when_told(void *arg)
+{
+	struct doomed *d = arg;
+
+	d->tid = gettid_();
+	pthread_barrier_wait(&d->named);
+	pthread_barrier_wait(&d->go);
+	return NULL;
+}
+
+TEST_F(timer, target_thread_exit_sends_to_process)
+{
+	struct psxtimer_sigevent sev;
+	struct doomed d;
+	pthread_t th;
+	siginfo_t si;
+	int id;
+
+	block(SIGT);
+	pthread_barrier_init(&d.named, NULL, 2);
+	pthread_barrier_init(&d.go, NULL, 2);
+	ASSERT_EQ(0, pthread_create(&th, NULL, exit_when_told, &d));
+	pthread_barrier_wait(&d.named);
+	sev = psx_sev(PSXTIMER_SIGEV_THREAD_ID, SIGT, 9);
+	sev.sigev_tid = d.tid;
+	id = psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &sev);
+	ASSERT_LE(0, id);
+	pthread_barrier_wait(&d.go);
+	pthread_join(th, NULL);
+	/* The timer outlives its thread, and the process gets its signal. */
+	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 5000000, 0, NULL));
+	ASSERT_EQ(0, wait_sig(SIGT, &si, 2000));
+	EXPECT_EQ(9, si.si_value.sival_int);
+	EXPECT_EQ(id, si.si_timerid);
+}
+
+TEST_F(timer, forked_child_has_no_timers)
+{
+	int status, id = psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, NULL);
+	struct psxtimer_itimerspec v = { 0 };
+	pid_t pid;
+
+	ASSERT_EQ(0, id);
+	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 100 * NSEC_PER_SEC, 0, NULL));
+	pid = fork();
+	if (pid == 0) {
+		int bad = 0;
+
+		/* The inherited fd acts on the child's own, empty table. */
+		bad |= psx_gettime(self->fd, id, &v) != -EINVAL;
+		bad |= psx_delete(self->fd, id) != -EINVAL;
+		bad |= psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, NULL) != 0;
+		bad |= psx_delete(self->fd, 0) != 0;
+		_exit(bad);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* The parent's timer is untouched. */
+	ASSERT_EQ(0, psx_gettime(self->fd, id, &v));
+	EXPECT_LT(90 * NSEC_PER_SEC, ts_ns(&v.it_value));
+}
+
+/* Re-executed by exec_deletes_timers: is timer 0 gone in the new image? */
+__attribute__((constructor)) static void exec_check(void)
+{
+	const char *fdstr = getenv("PSX_EXEC_CHECK_FD");
+	struct psxtimer_itimerspec v = { 0 };
+
+	if (!fdstr)
+		return;
+	_exit(psx_gettime(atoi(fdstr), 0, &v) == -EINVAL ? 0 : 1);
+}
+
+TEST_F(timer, exec_deletes_timers)
+{
+	int status, fd = open(PSXTIMER_DEVICE, O_RDWR);	/* kept across exec */
+	pid_t pid;
+
+	ASSERT_LE(0, fd);
+	pid = fork();
+	if (pid == 0) {
+		char buf[16];
+
+		if (psx_create(fd, PSXTIMER_CLOCK_MONOTONIC, NULL) != 0 ||
+		    psx_settime(fd, 0, 0, NSEC_PER_SEC, NSEC_PER_SEC, NULL))
+			_exit(2);
+		snprintf(buf, sizeof(buf), "%d", fd);
+		setenv("PSX_EXEC_CHECK_FD", buf, 1);
+		execl("/proc/self/exe", "timer_test", NULL);
+		_exit(3);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	close(fd);
+}
+
+TEST_F(timer, exit_with_armed_timers)
+{
+	int i, status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct psxtimer_sigevent sev = psx_sev(PSXTIMER_SIGEV_SIGNAL, SIGT, 0);
+
+		block(SIGT);
+		for (i = 0; i < 16; i++) {
+			int id = psx_create(self->fd, i % 2 ? PSXTIMER_CLOCK_REALTIME :
+					    PSXTIMER_CLOCK_MONOTONIC, &sev);
+
+			if (id < 0 || psx_settime(self->fd, id, 0, 100000, 200000, NULL))
+				_exit(2);
+		}
+		usleep(10000);	/* signals queued, hrtimers running */
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+struct racer {
+	int fd, iterations, bad;
+};
+
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+	struct psxtimer_sigevent sev = psx_sev(PSXTIMER_SIGEV_SIGNAL, SIGT, 0);
+	unsigned int seed = gettid_();
+	int i;
+
+	for (i = 0; i < r->iterations; i++) {
+		int id = rand_r(&seed) % 40, ret;
+		struct psxtimer_itimerspec v = { 0 };
+
+		switch (rand_r(&seed) % 5) {
+		case 0:
+			ret = psx_create(r->fd, PSXTIMER_CLOCK_MONOTONIC, &sev);
+			if (ret < 0 && ret != -EAGAIN)
+				r->bad++;
+			break;
+		case 1:
+			ret = psx_settime(r->fd, id, 0, 100000, rand_r(&seed) % 2 ? 300000 : 0, NULL);
+			if (ret && ret != -EINVAL)
+				r->bad++;
+			break;
+		case 2:
+			ret = psx_delete(r->fd, id);
+			if (ret && ret != -EINVAL)
+				r->bad++;
+			break;
+		case 3:
+			ret = psx_getoverrun(r->fd, id);
+			if (ret < 0 && ret != -EINVAL)
+				r->bad++;
+			break;
+		default:
+			ret = psx_gettime(r->fd, id, &v);
+			if (ret && ret != -EINVAL)
+				r->bad++;
+			break;
+		}
+	}
+	return NULL;
+}
+
+TEST_F(timer, eight_threads_race)
+{
+	struct racer r[8];
+	pthread_t th[8];
+	int i;
+
+	signal(SIGT, SIG_IGN);
+	for (i = 0; i < 8; i++) {
+		r[i] = (struct racer){ .fd = self->fd, .iterations = 3000 };
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, race, &r[i]));
+	}
+	for (i = 0; i < 8; i++) {
+		pthread_join(th[i], NULL);
+		EXPECT_EQ(0, r[i].bad);
+	}
+}
+
+TEST_F(timer, clock_calls)
+{
+	int clocks[] = { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_TAI };
+	struct psxtimer_clock bad_clock = { .clock_id = 0 };
+	struct psxtimer_timespec ts, res;
+	int i;
+
+	for (i = 0; i < (int)ARRAY_SIZE(clocks); i++) {
+		long long before = now_ns(clocks[i]), after;
+
+		ASSERT_EQ(0, psx_clock(self->fd, PSXTIMER_IOC_CLOCK_GETTIME, clocks[i], &ts));
+		after = now_ns(clocks[i]);
+		EXPECT_LE(before, ts_ns(&ts));
+		EXPECT_GE(after, ts_ns(&ts));
+		ASSERT_EQ(0, psx_clock(self->fd, PSXTIMER_IOC_CLOCK_GETRES, clocks[i], &res));
+		EXPECT_LT(0, ts_ns(&res));
+	}
+	ASSERT_EQ(0, psx_clock(self->fd, PSXTIMER_IOC_CLOCK_GETTIME,
+			       PSXTIMER_CLOCK_PROCESS_CPUTIME_ID, &ts));
+	EXPECT_LT(0, ts_ns(&ts));
+	ASSERT_EQ(0, psx_clock(self->fd, PSXTIMER_IOC_CLOCK_GETTIME,
+			       PSXTIMER_CLOCK_THREAD_CPUTIME_ID, &ts));
+	EXPECT_LT(0, ts_ns(&ts));
+	EXPECT_EQ(-EINVAL, psx_clock(self->fd, PSXTIMER_IOC_CLOCK_GETTIME, 5, &ts));
+	EXPECT_EQ(-EINVAL, psx_clock(self->fd, PSXTIMER_IOC_CLOCK_GETRES, 4, &res));
+	/* settime: REALTIME only. */
+	EXPECT_EQ(-EINVAL, psx_clock(self->fd, PSXTIMER_IOC_CLOCK_SETTIME,
+				     PSXTIMER_CLOCK_MONOTONIC, &ts));
+	ts.tv_nsec = NSEC_PER_SEC;
+	EXPECT_EQ(-EINVAL, psx_clock(self->fd, PSXTIMER_IOC_CLOCK_SETTIME,
+				     PSXTIMER_CLOCK_REALTIME, &ts));
+	bad_clock.__reserved = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, PSXTIMER_IOC_CLOCK_GETTIME, &bad_clock));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/* As nobody: no CAP_SYS_TIME, no CAP_SYS_NICE. */
+TEST_F(timer, unprivileged_caller)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct psxtimer_timespec ts = { 1, 0 };
+		struct psxtimer_itimerspec v = { 0 };
+		int bad = 0, id;
+
+		if (setgid(65534) || setuid(65534))
+			_exit(2);
+		bad |= (psx_clock(self->fd, PSXTIMER_IOC_CLOCK_SETTIME,
+				  PSXTIMER_CLOCK_REALTIME, &ts) != -EPERM) << 0;
+		/* illumos's order: an unprivileged caller gets EPERM first. */
+		bad |= (psx_clock(self->fd, PSXTIMER_IOC_CLOCK_SETTIME,
+				  PSXTIMER_CLOCK_MONOTONIC, &ts) != -EPERM) << 1;
+		id = psx_create(self->fd, PSXTIMER_CLOCK_HIGHRES, NULL);
+		bad |= (id != 0) << 2;
+		/* HIGHRES: 1 us is raised to clock_highres_interval_min. */
+		bad |= (psx_settime(self->fd, id, 0, 10 * NSEC_PER_SEC, 1000, NULL) != 0) << 3;
+		bad |= (psx_gettime(self->fd, id, &v) != 0) << 4;
+		bad |= (ts_ns(&v.it_interval) != 200000) << 5;
+		_exit(bad);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+TEST_F(timer, privileged_highres_is_not_clamped)
+{
+	struct psxtimer_itimerspec v = { 0 };
+	int id = psx_create(self->fd, PSXTIMER_CLOCK_HIGHRES, NULL);
+
+	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 10 * NSEC_PER_SEC, 1000, NULL));
+	ASSERT_EQ(0, psx_gettime(self->fd, id, &v));
+	EXPECT_EQ(1000, ts_ns(&v.it_interval));
+}
+
+TEST_F(timer, abstime_realtime_follows_clock_step)
+{
+	struct psxtimer_sigevent sev = psx_sev(PSXTIMER_SIGEV_SIGNAL, SIGT, 0);
+	struct psxtimer_timespec now;
+	long long fire_at, t0;
+	siginfo_t si;
+	int id;
+
+	block(SIGT);
+	id = psx_create(self->fd, PSXTIMER_CLOCK_REALTIME, &sev);
+	ASSERT_EQ(0, psx_clock(self->fd, PSXTIMER_IOC_CLOCK_GETTIME, PSXTIMER_CLOCK_REALTIME, &now));
+	fire_at = ts_ns(&now) + 3600 * NSEC_PER_SEC;
+	ASSERT_EQ(0, psx_settime(self->fd, id, PSXTIMER_TIMER_ABSTIME, fire_at, 0, NULL));
+	/* Step the clock to 10 ms before the expiry: it must fire soon. */
+	now.tv_sec = (fire_at - 10000000) / NSEC_PER_SEC;
+	now.tv_nsec = (fire_at - 10000000) % NSEC_PER_SEC;
+	t0 = now_ns(CLOCK_MONOTONIC);
+	ASSERT_EQ(0, psx_clock(self->fd, PSXTIMER_IOC_CLOCK_SETTIME, PSXTIMER_CLOCK_REALTIME, &now));
+	EXPECT_EQ(0, wait_sig(SIGT, &si, 5000));
+	EXPECT_GT(5 * NSEC_PER_SEC, now_ns(CLOCK_MONOTONIC) - t0);
+	/* Put the clock back. */
+	now.tv_sec -= 3600;
+	psx_clock(self->fd, PSXTIMER_IOC_CLOCK_SETTIME, PSXTIMER_CLOCK_REALTIME, &now);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Clocks and hrtimers for the core's backends (kapi.h): clock reads and
+ * the realtime step, and one hrtimer per timer, whose callback runs in
+ * hardirq context and hands the expiration count to the core's timer_fire.
+ */
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/sched/cputime.h>
+#include <linux/time.h>
+#include <linux/timekeeping.h>
+
+#include <psxtimer/core.h>
+#include <psxtimer/kapi.h>
+
+#include "psxtimer.h"
+
+static const clockid_t base_clock[] = {
+	[PSX_BASE_REALTIME] = CLOCK_REALTIME,
+	[PSX_BASE_MONOTONIC] = CLOCK_MONOTONIC,
+	[PSX_BASE_BOOTTIME] = CLOCK_BOOTTIME,
+	[PSX_BASE_TAI] = CLOCK_TAI,
+};
+
+long long psx_clock_now_ns(int base)
+{
+	switch (base) {
+	case PSX_BASE_REALTIME:
+		return ktime_get_real_ns();
+	case PSX_BASE_BOOTTIME:
+		return ktime_get_boottime_ns();
+	case PSX_BASE_TAI:
+		return ktime_get_clocktai_ns();
+	default:
+		return ktime_get_ns();
+	}
+}
+
+long long psx_clock_res_ns(void)
+{
+	return hrtimer_resolution;
+}
+
+int psx_clock_set_realtime(const struct psx_timespec *ts)
+{
+	struct timespec64 t = { .tv_sec = ts->tv_sec, .tv_nsec = ts->tv_nsec };
+
+	return do_settimeofday64(&t);
+}
+
+long long psx_cputime_ns(int process)
+{
+	struct task_cputime times;
+
+	if (!process)
+		return psx_ksyms.task_sched_runtime(current);
+	psx_ksyms.thread_group_cputime(current, &times);
+	return times.sum_exec_runtime;
+}
+
+static enum hrtimer_restart psx_hrtimer_fn(struct hrtimer *hrt)
+{
+	struct psx_ktimer *kt = container_of(hrt, struct psx_ktimer, hrt);
+	u64 count = 1;
+
+	/* Every period that passed is an expiration: missed ones too. */
+	if (kt->interval)
+		count = hrtimer_forward_now(hrt, kt->interval);
+	timer_fire((struct psx_itimer *)kt->core, count);
+	return kt->interval ? HRTIMER_RESTART : HRTIMER_NORESTART;
+}
+
+void psx_ktimer_init_hrtimer(struct psx_ktimer *kt)
+{
+	hrtimer_init(&kt->hrt, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
+	kt->hrt.function = psx_hrtimer_fn;
+}
+
+/* The hrtimer is not armed (the core cancelled it), so it may be re-init. */
+void psx_hrtimer_start(struct psx_ktimer *kt, int base, long long expires_ns,
+		       long long interval_ns, int pinned)
+{
+	enum hrtimer_mode mode = pinned ? HRTIMER_MODE_ABS_PINNED : HRTIMER_MODE_ABS;
+
+	hrtimer_init(&kt->hrt, base_clock[base], mode);
+	kt->hrt.function = psx_hrtimer_fn;
+	kt->interval = ns_to_ktime(interval_ns);
+	hrtimer_start(&kt->hrt, ns_to_ktime(expires_ns), mode);
+}
+
+void psx_hrtimer_cancel(struct psx_ktimer *kt)
+{
+	hrtimer_cancel(&kt->hrt);
+	kt->interval = 0;
+}
+
+long long psx_hrtimer_remaining(struct psx_ktimer *kt)
+{
+	s64 rem;
+
+	if (!hrtimer_active(&kt->hrt))
+		return -1;
+	rem = ktime_to_ns(hrtimer_expires_remaining(&kt->hrt));
+	return rem > 0 ? rem : 1;
+}

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The structure attached to each process that uses psxtimer, and the
+ * process lifecycle: illumos calls timer_exit() from exit and exec; here
+ * tracepoint probes on sched_process_exit and sched_process_exec notice
+ * them, and the sleeping part (deleting timers) runs in the same task's
+ * context through task_work, since probes run atomically.
+ *
+ * Lifetime. A table belongs to a thread group (keyed by its signal_struct,
+ * which exec keeps) and is created by its first timer_create. It is freed
+ * by the task_work queued when the group's last thread exits, so any thread
+ * of the group that is inside psxtimer keeps it alive: lookups need RCU
+ * only to walk the hash. A fork starts without one, whatever fd it holds.
+ * Each table holds a module reference: rmmod waits for its processes.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/err.h>
+#include <linux/hashtable.h>
+#include <linux/module.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/tracepoint.h>
+
+#include <psxtimer/core.h>
+#include <psxtimer/kapi.h>
+
+#include "psxtimer.h"
+
+static DEFINE_HASHTABLE(psx_procs, 10);
+static DEFINE_SPINLOCK(psx_procs_lock);	/* writers of psx_procs */
+atomic_t psx_nprocs = ATOMIC_INIT(0);
+
+/* RCU read side or psx_procs_lock held. */
+static struct psx_kproc *lookup(const struct signal_struct *sig)
+{
+	struct psx_kproc *kp;
+
+	hash_for_each_possible_rcu(psx_procs, kp, node, (unsigned long)sig)
+		if (kp->key == sig)
+			return kp;
+	return NULL;
+}
+
+static void psx_proc_work(struct callback_head *cb);
+
+/*
+ * The calling process's table; with create, made on first use. NULL when
+ * there is none and create is false; ERR_PTR(-ENOMEM).
+ */
+struct psx_proc *psx_proc_current(bool create)
+{
+	const struct signal_struct *sig = current->signal;
+	struct psx_kproc *kp, *new;
+
+	rcu_read_lock();
+	kp = lookup(sig);
+	rcu_read_unlock();
+	if (kp || !create)
+		return kp ? psx_kproc_table(kp) : NULL;
+
+	new = psx_kproc_alloc();
+	if (!new)
+		return ERR_PTR(-ENOMEM);
+	new->key = sig;
+	init_task_work(&new->work, psx_proc_work);
+
+	spin_lock(&psx_procs_lock);
+	kp = lookup(sig);
+	if (!kp) {
+		/* The caller holds an open /dev/psxtimer: the module is live. */
+		__module_get(THIS_MODULE);
+		hash_add_rcu(psx_procs, &new->node, (unsigned long)sig);
+		atomic_inc(&psx_nprocs);
+		kp = new;
+		new = NULL;
+	}
+	spin_unlock(&psx_procs_lock);
+	if (new)
+		psx_kproc_free(new);	/* another thread of ours won */
+	return psx_kproc_table(kp);
+}
+
+/*
+ * Runs in the task that queued it, on its way back to user mode (exec) or
+ * in exit_task_work() (exit). PSX_KP_WORK stays set once the table is being
+ * freed, so no other exiting thread queues it again.
+ */
+static void psx_proc_work(struct callback_head *cb)
+{
+	struct psx_kproc *kp = container_of(cb, struct psx_kproc, work);
+
+	if (test_bit(PSX_KP_EXIT, &kp->flags)) {
+		spin_lock(&psx_procs_lock);
+		hash_del_rcu(&kp->node);
+		spin_unlock(&psx_procs_lock);
+		timer_exit(psx_kproc_table(kp));
+		atomic_dec(&psx_nprocs);
+		kfree_rcu(kp, rcu);
+		module_put(THIS_MODULE);
+		return;
+	}
+	clear_bit(PSX_KP_WORK, &kp->flags);
+	if (test_and_clear_bit(PSX_KP_EXEC, &kp->flags))
+		timer_exit(psx_kproc_table(kp));	/* POSIX: exec deletes timers */
+}
+
+static void queue_cleanup(struct task_struct *p, struct psx_kproc *kp, int why,
+		       enum task_work_notify_mode mode)
+{
+	set_bit(why, &kp->flags);
+	if (!test_and_set_bit(PSX_KP_WORK, &kp->flags) &&
+	    task_work_add(p, &kp->work, mode))
+		WARN_ONCE(1, "psxtimer: cannot queue cleanup for pid %d\n", p->pid);
+}
+
+/*
+ * After signal->live is decremented, before exit_task_work(). Two threads
+ * exiting together may both see 0: the WORK bit picks one.
+ */
+static void probe_exit(void *data, struct task_struct *p)
+{
+	struct psx_kproc *kp;
+
+	if (atomic_read(&p->signal->live))
+		return;
+	rcu_read_lock();
+	kp = lookup(p->signal);
+	if (kp)
+		queue_cleanup(p, kp, PSX_KP_EXIT, TWA_NONE);
+	rcu_read_unlock();
+}
+
+/* After a successful exec, the group down to this one thread. */
+static void probe_exec(void *data, struct task_struct *p, pid_t old_pid,
+		       struct linux_binprm *bprm)
+{
+	struct psx_kproc *kp;
+
+	rcu_read_lock();
+	kp = lookup(p->signal);
+	if (kp)
+		queue_cleanup(p, kp, PSX_KP_EXEC, TWA_RESUME);
+	rcu_read_unlock();
+}
+
+static struct tracepoint *tp_exit, *tp_exec;
+
+static void find_tracepoints(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "sched_process_exit"))
+		tp_exit = tp;
+	else if (!strcmp(tp->name, "sched_process_exec"))
+		tp_exec = tp;
+}
+
+int psx_lifecycle_init(void)
+{
+	int err;
+
+	for_each_kernel_tracepoint(find_tracepoints, NULL);
+	if (!tp_exit || !tp_exec) {
+		pr_err("tracepoints sched_process_exit/exec not found (needs CONFIG_TRACEPOINTS)\n");
+		return -ENOENT;
+	}
+	err = tracepoint_probe_register(tp_exit, probe_exit, NULL);
+	if (err)
+		return err;
+	err = tracepoint_probe_register(tp_exec, probe_exec, NULL);
+	if (err) {
+		tracepoint_probe_unregister(tp_exit, probe_exit, NULL);
+		return err;
+	}
+	return 0;
+}
+
+/* No table is left: each holds a module reference. */
+void psx_lifecycle_exit(void)
+{
+	tracepoint_probe_unregister(tp_exec, probe_exec, NULL);
+	tracepoint_probe_unregister(tp_exit, probe_exit, NULL);
+	tracepoint_synchronize_unregister();
+	/* Let kfree_rcu() of the last tables finish before the code goes. */
+	rcu_barrier();
+}

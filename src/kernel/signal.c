@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Signal notification through the kernel's preallocated sigqueue, the way
+ * its own POSIX timers deliver: sigqueue_alloc at create, send_sigqueue
+ * from the hrtimer callback, sigqueue_free at delete.
+ *
+ * Overruns, as illumos counts them: while a timer's signal is queued,
+ * further expirations only count (si_overrun, saturating at INT_MAX); once
+ * the process has taken it, timer_getoverrun reports the si_overrun it
+ * carried until the next one is taken. Linux tells nobody when a signal is
+ * taken, so "taken" is seen lazily: the sigqueue is off every pending list
+ * (under the siglock) while we last queued it (sig_inflight). si_sys_private
+ * stays 0, so the kernel never treats the signal as one of its own timers'.
+ */
+#include <linux/limits.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/signal.h>
+#include <linux/signal.h>
+
+#include <psxtimer/core.h>
+#include <psxtimer/kapi.h>
+
+#include "psxtimer.h"
+
+int psx_sig_setup(struct psx_ktimer *kt, int signo, int timer_id,
+		  unsigned long long value, int tid)
+{
+	struct sigqueue *q;
+	struct pid *target;
+	enum pid_type type = PIDTYPE_TGID;
+
+	if (tid) {
+		struct task_struct *t;
+
+		rcu_read_lock();
+		t = pid_task(find_vpid(tid), PIDTYPE_PID);
+		if (!t || !same_thread_group(t, current)) {
+			rcu_read_unlock();
+			return -EINVAL;
+		}
+		target = get_pid(task_pid(t));
+		rcu_read_unlock();
+		type = PIDTYPE_PID;
+	} else {
+		target = get_pid(task_tgid(current));
+	}
+
+	/* Charged to the caller's RLIMIT_SIGPENDING. */
+	q = psx_ksyms.sigqueue_alloc();
+	if (!q) {
+		put_pid(target);
+		return -EAGAIN;
+	}
+	q->info.si_signo = signo;
+	q->info.si_errno = 0;
+	q->info.si_code = SI_TIMER;
+	q->info.si_tid = timer_id;
+	q->info.si_overrun = 0;
+	q->info.si_value.sival_ptr = (void __user *)(unsigned long)value;
+
+	kt->sigq = q;
+	kt->sig_pid = target;
+	kt->sig_tgid = get_pid(task_tgid(current));
+	kt->sig_type = type;
+	return 0;
+}
+
+/* In the owning process's context (sigqueue_free uses current's siglock). */
+void psx_sig_teardown(struct psx_ktimer *kt)
+{
+	if (!kt->sigq)
+		return;
+	psx_ksyms.sigqueue_free(kt->sigq);
+	kt->sigq = NULL;
+	put_pid(kt->sig_pid);
+	put_pid(kt->sig_tgid);
+}
+
+static int add_overrun(int overrun, u64 count)
+{
+	u64 sum = (u64)overrun + count;
+
+	return sum > INT_MAX ? INT_MAX : (int)sum;
+}
+
+/* siglock held: if the last signal we queued has been taken, latch it. */
+static void latch_taken(struct psx_ktimer *kt)
+{
+	if (kt->sig_inflight && list_empty(&kt->sigq->list)) {
+		kt->sig_overrun_last = kt->sigq->info.si_overrun;
+		kt->sig_inflight = false;
+	}
+}
+
+void psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
+{
+	struct sigqueue *q = kt->sigq;
+	enum pid_type type = kt->sig_type;
+	struct pid *pid = kt->sig_pid;
+	struct task_struct *t;
+	unsigned long flags;
+
+	rcu_read_lock();
+	t = pid_task(pid, type);
+	/* A target thread that is gone or going: the process gets it. */
+	if (type == PIDTYPE_PID && (!t || (t->flags & PF_EXITING))) {
+		type = PIDTYPE_TGID;
+		pid = kt->sig_tgid;
+		t = pid_task(pid, type);
+	}
+	if (!t || !psx_ksyms.lock_task_sighand(t, &flags))
+		goto out;
+	if (!list_empty(&q->list)) {
+		/* Still queued: these expirations are overruns. */
+		q->info.si_overrun = add_overrun(q->info.si_overrun, count);
+		unlock_task_sighand(t, &flags);
+		goto out;
+	}
+	latch_taken(kt);
+	unlock_task_sighand(t, &flags);
+
+	/* 0: queued; 1: ignored (nothing counts); -1: no target. */
+	if (psx_ksyms.send_sigqueue(q, pid, type) != 0)
+		goto out;
+	if (!psx_ksyms.lock_task_sighand(t, &flags))
+		goto out;
+	kt->sig_inflight = true;
+	/*
+	 * Periods missed before this callback ran are overruns of the signal
+	 * just queued (send_sigqueue starts it at 0). If it was taken in the
+	 * instant between, its receiver saw the count without them.
+	 */
+	if (count > 1 && !list_empty(&q->list))
+		q->info.si_overrun = add_overrun(q->info.si_overrun, count - 1);
+	unlock_task_sighand(t, &flags);
+out:
+	rcu_read_unlock();
+}
+
+int psx_sig_getoverrun(struct psx_ktimer *kt)
+{
+	unsigned long flags;
+	int overrun;
+
+	if (!psx_ksyms.lock_task_sighand(current, &flags))
+		return kt->sig_overrun_last;
+	latch_taken(kt);
+	overrun = kt->sig_overrun_last;
+	unlock_task_sighand(current, &flags);
+	return overrun;
+}
