@@ -111,6 +111,8 @@ void psx_proc_init(struct psx_proc *p, struct psx_kproc *kp);
 void timer_exit(struct psx_proc *p);
 /* Timers alive in the table (for the module's counters and tests). */
 int psx_proc_ntimers(struct psx_proc *p);
+/* For tests: the glue's half of timer id, or NULL. Not locked. */
+struct psx_ktimer *psx_timer_ktimer(struct psx_proc *p, int id);
 
 /* The timer syscalls. sev == NULL: SIGALRM with si_value = the new id. */
 int psx_timer_create(struct psx_proc *p, int clock, const struct psx_sigevent *sev,

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host-only KUnit suites: what needs the fake kernel's knobs (a clock the
+ * test moves, hrtimers it expires, capabilities, allocation failures) or
+ * many threads at once. Run under ASan/UBSan with the rest of the host tier.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+
+#include <kunit/test.h>
+#include <psxtimer/core.h>
+#include <psxtimer/kapi.h>
+
+#include "host.h"
+
+#define MS 1000000LL
+
+static struct psx_kproc *kp;
+
+static int fire_init(struct kunit *test)
+{
+	kp = psx_kproc_alloc();
+	return kp ? 0 : -1;
+}
+
+static void fire_exit(struct kunit *test)
+{
+	timer_exit(psx_kproc_table(kp));
+	psx_kproc_free(kp);
+}
+
+static struct psx_proc *P(void)
+{
+	return psx_kproc_table(kp);
+}
+
+/* The fake kernel half of a live timer. */
+static struct psx_ktimer *kt_of(int id)
+{
+	return psx_timer_ktimer(P(), id);
+}
+
+static int create(struct kunit *test, int clock, int notify, int signo)
+{
+	struct psx_sigevent sev = { .notify = notify, .signo = signo, .value = 99 };
+	int id = -1;
+
+	KUNIT_ASSERT_EQ(test, 0, psx_timer_create(P(), clock, &sev, &id));
+	return id;
+}
+
+static int arm(int id, int flags, long long value, long long interval)
+{
+	struct psx_itimerspec v = {
+		.it_value = { value / 1000000000LL, value % 1000000000LL },
+		.it_interval = { interval / 1000000000LL, interval % 1000000000LL },
+	};
+
+	return psx_timer_settime(P(), id, flags, &v, NULL);
+}
+
+static void overruns_count_while_queued(struct kunit *test)
+{
+	int id = create(test, PSX_CLOCK_MONOTONIC, PSX_SIGEV_SIGNAL, 10);
+	struct psx_ktimer *kt = kt_of(id);
+
+	host_cap_sys_nice = 1;
+	KUNIT_ASSERT_EQ(test, 0, arm(id, 0, MS, MS));
+	KUNIT_EXPECT_EQ(test, kt->signo, 10);
+	KUNIT_EXPECT_EQ(test, kt->sig_id, id);
+	KUNIT_EXPECT_EQ(test, kt->sig_value, 99ULL);
+	/* 10 periods pass before the callback runs: one signal, 9 overruns. */
+	host_now_ns[PSX_BASE_MONOTONIC] += 10 * MS;
+	KUNIT_EXPECT_EQ(test, host_hrtimer_run(kt), 10ULL);
+	KUNIT_EXPECT_EQ(test, kt->sig_sent, 1);
+	KUNIT_EXPECT_EQ(test, kt->si_overrun, 9);
+	/* Two more while it is still queued. */
+	host_now_ns[PSX_BASE_MONOTONIC] += 2 * MS;
+	KUNIT_EXPECT_EQ(test, host_hrtimer_run(kt), 2ULL);
+	KUNIT_EXPECT_EQ(test, kt->sig_sent, 1);
+	/* Not taken yet: the last taken count (none) is reported. */
+	KUNIT_EXPECT_EQ(test, psx_timer_getoverrun(P(), id), 0);
+	KUNIT_EXPECT_EQ(test, host_sig_accept(kt), 11);
+	KUNIT_EXPECT_EQ(test, psx_timer_getoverrun(P(), id), 11);
+	/* The next one starts from 0, and replaces the count once taken. */
+	host_now_ns[PSX_BASE_MONOTONIC] += MS;
+	host_hrtimer_run(kt);
+	KUNIT_EXPECT_EQ(test, kt->sig_sent, 2);
+	KUNIT_EXPECT_EQ(test, psx_timer_getoverrun(P(), id), 11);
+	KUNIT_EXPECT_EQ(test, host_sig_accept(kt), 0);
+	KUNIT_EXPECT_EQ(test, psx_timer_getoverrun(P(), id), 0);
+}
+
+static void overruns_saturate_at_int_max(struct kunit *test)
+{
+	int id = create(test, PSX_CLOCK_MONOTONIC, PSX_SIGEV_SIGNAL, 10);
+	struct psx_ktimer *kt = kt_of(id);
+
+	timer_fire((struct psx_itimer *)kt->core, 1);
+	timer_fire((struct psx_itimer *)kt->core, 0xffffffffULL);
+	timer_fire((struct psx_itimer *)kt->core, 5);
+	KUNIT_EXPECT_EQ(test, host_sig_accept(kt), 0x7fffffff);
+	KUNIT_EXPECT_EQ(test, psx_timer_getoverrun(P(), id), 0x7fffffff);
+}
+
+static void ignored_signal_counts_nothing(struct kunit *test)
+{
+	int id = create(test, PSX_CLOCK_MONOTONIC, PSX_SIGEV_SIGNAL, 10);
+	struct psx_ktimer *kt = kt_of(id);
+
+	host_signal_ignored = 1;
+	timer_fire((struct psx_itimer *)kt->core, 3);
+	timer_fire((struct psx_itimer *)kt->core, 3);
+	KUNIT_EXPECT_EQ(test, kt->sig_sent, 0);
+	host_signal_ignored = 0;
+	timer_fire((struct psx_itimer *)kt->core, 1);
+	KUNIT_EXPECT_EQ(test, host_sig_accept(kt), 0);
+}
+
+static void sigev_none_never_signals(struct kunit *test)
+{
+	int id = create(test, PSX_CLOCK_BOOTTIME, PSX_SIGEV_NONE, 0);
+	struct psx_ktimer *kt = kt_of(id);
+
+	KUNIT_ASSERT_EQ(test, 0, arm(id, 0, MS, 0));
+	host_now_ns[PSX_BASE_BOOTTIME] += 5 * MS;
+	KUNIT_EXPECT_EQ(test, host_hrtimer_run(kt), 1ULL);
+	KUNIT_EXPECT_EQ(test, kt->sig_setup, 0);
+	KUNIT_EXPECT_EQ(test, kt->sig_sent, 0);
+	KUNIT_EXPECT_EQ(test, kt->armed, 0);
+	KUNIT_EXPECT_EQ(test, psx_timer_getoverrun(P(), id), 0);
+}
+
+static void default_sigevent_is_sigalrm_with_id(struct kunit *test)
+{
+	int id0 = -1, id1 = -1;
+
+	KUNIT_ASSERT_EQ(test, 0, psx_timer_create(P(), PSX_CLOCK_REALTIME, NULL, &id0));
+	KUNIT_ASSERT_EQ(test, 0, psx_timer_create(P(), PSX_CLOCK_REALTIME, NULL, &id1));
+	KUNIT_EXPECT_EQ(test, kt_of(id1)->signo, 14);
+	KUNIT_EXPECT_EQ(test, kt_of(id1)->sig_value, 1ULL);
+	KUNIT_EXPECT_EQ(test, kt_of(id1)->sig_tid, 0);
+}
+
+static void thread_id_must_be_ours(struct kunit *test)
+{
+	struct psx_sigevent sev = { .notify = PSX_SIGEV_THREAD_ID, .signo = 10, .tid = 7 };
+	int id = -1;
+
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id));
+	KUNIT_EXPECT_EQ(test, psx_proc_ntimers(P()), 0);
+	sev.tid = host_valid_tid;
+	KUNIT_ASSERT_EQ(test, 0, psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id));
+	KUNIT_EXPECT_EQ(test, kt_of(id)->sig_tid, host_valid_tid);
+}
+
+static void refused_sigqueue_is_eagain_and_leaves_nothing(struct kunit *test)
+{
+	struct psx_sigevent sev = { .notify = PSX_SIGEV_SIGNAL, .signo = 10 };
+	int id = -1;
+
+	host_sigqueue_refused = 1;
+	KUNIT_EXPECT_EQ(test, -PSX_EAGAIN, psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id));
+	KUNIT_EXPECT_EQ(test, psx_proc_ntimers(P()), 0);
+	host_sigqueue_refused = 0;
+	KUNIT_EXPECT_EQ(test, create(test, PSX_CLOCK_MONOTONIC, PSX_SIGEV_SIGNAL, 10), 0);
+}
+
+static void allocation_failures_are_enomem(struct kunit *test)
+{
+	struct psx_sigevent sev = { .notify = PSX_SIGEV_NONE };
+	int n, id, err;
+
+	/* Each allocation create makes, failed in turn (timer, id array, bitmap). */
+	for (n = 0; n < 3; n++) {
+		host_fail_alloc_after = n;
+		err = psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id);
+		KUNIT_EXPECT_EQ(test, err, -PSX_ENOMEM);
+		KUNIT_EXPECT_EQ(test, psx_proc_ntimers(P()), 0);
+	}
+	host_fail_alloc_after = -1;
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id));
+	KUNIT_EXPECT_EQ(test, id, 0);
+	/* Growth past the first 8 slots fails cleanly too. */
+	for (n = 1; n < 8; n++)
+		KUNIT_ASSERT_EQ(test, 0, psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id));
+	host_fail_alloc_after = 1;
+	KUNIT_EXPECT_EQ(test, -PSX_ENOMEM, psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id));
+	host_fail_alloc_after = -1;
+	KUNIT_EXPECT_EQ(test, psx_proc_ntimers(P()), 8);
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id));
+	KUNIT_EXPECT_EQ(test, id, 8);
+}
+
+static void highres_clamp_unless_cap_sys_nice(struct kunit *test)
+{
+	int id = create(test, PSX_CLOCK_HIGHRES, PSX_SIGEV_NONE, 0);
+	int rt = create(test, PSX_CLOCK_REALTIME, PSX_SIGEV_NONE, 0);
+	struct psx_ktimer *kt = kt_of(id);
+	long long now = host_now_ns[PSX_BASE_MONOTONIC];
+
+	KUNIT_ASSERT_EQ(test, 0, arm(id, 0, 1000, 1000));
+	KUNIT_EXPECT_EQ(test, kt->interval, 200000LL);
+	KUNIT_EXPECT_EQ(test, kt->expires, now + 200000);
+	/* An absolute time is a point, not a length: left alone. */
+	KUNIT_ASSERT_EQ(test, 0, arm(id, PSX_TIMER_ABSTIME, now + 1000, 0));
+	KUNIT_EXPECT_EQ(test, kt->expires, now + 1000);
+	/* A second or more, or zero, is never touched. */
+	KUNIT_ASSERT_EQ(test, 0, arm(id, 0, 1000000000LL + 5, 0));
+	KUNIT_EXPECT_EQ(test, kt->expires, now + 1000000005LL);
+	/* Short intervals on the other clocks get the floor too. */
+	KUNIT_ASSERT_EQ(test, 0, arm(rt, 0, MS, 10));
+	KUNIT_EXPECT_EQ(test, kt_of(rt)->interval, 200000LL);
+	host_cap_sys_nice = 1;
+	KUNIT_ASSERT_EQ(test, 0, arm(id, 0, 1000, 1000));
+	KUNIT_EXPECT_EQ(test, kt->interval, 1000LL);
+	KUNIT_EXPECT_EQ(test, kt->expires, now + 1000);
+}
+
+static void bases_and_pinning(struct kunit *test)
+{
+	int rt = create(test, PSX_CLOCK_REALTIME, PSX_SIGEV_NONE, 0);
+	int hr = create(test, PSX_CLOCK_HIGHRES, PSX_SIGEV_NONE, 0);
+	int tai = create(test, PSX_CLOCK_TAI, PSX_SIGEV_NONE, 0);
+
+	/* Relative REALTIME runs on MONOTONIC; absolute stays on REALTIME. */
+	KUNIT_ASSERT_EQ(test, 0, arm(rt, 0, MS, 0));
+	KUNIT_EXPECT_EQ(test, kt_of(rt)->base, PSX_BASE_MONOTONIC);
+	KUNIT_ASSERT_EQ(test, 0, arm(rt, PSX_TIMER_ABSTIME, host_now_ns[0] + MS, 0));
+	KUNIT_EXPECT_EQ(test, kt_of(rt)->base, PSX_BASE_REALTIME);
+	KUNIT_EXPECT_EQ(test, kt_of(rt)->expires, host_now_ns[0] + MS);
+	KUNIT_ASSERT_EQ(test, 0, arm(tai, 0, MS, 0));
+	KUNIT_EXPECT_EQ(test, kt_of(tai)->base, PSX_BASE_TAI);
+	/* HIGHRES from a thread bound to one CPU: pinned; others never. */
+	host_bound_cpu = 1;
+	KUNIT_ASSERT_EQ(test, 0, arm(hr, 0, MS, 0));
+	KUNIT_EXPECT_EQ(test, kt_of(hr)->pinned, 1);
+	KUNIT_ASSERT_EQ(test, 0, arm(rt, 0, MS, 0));
+	KUNIT_EXPECT_EQ(test, kt_of(rt)->pinned, 0);
+	host_bound_cpu = -1;
+	KUNIT_ASSERT_EQ(test, 0, arm(hr, 0, MS, 0));
+	KUNIT_EXPECT_EQ(test, kt_of(hr)->pinned, 0);
+}
+
+static void gettime_never_zero_while_armed(struct kunit *test)
+{
+	int id = create(test, PSX_CLOCK_MONOTONIC, PSX_SIGEV_NONE, 0);
+	struct psx_itimerspec v;
+
+	KUNIT_ASSERT_EQ(test, 0, arm(id, 0, MS, 0));
+	/* Due but its callback has not run yet. */
+	host_now_ns[PSX_BASE_MONOTONIC] += 2 * MS;
+	KUNIT_ASSERT_EQ(test, 0, psx_timer_gettime(P(), id, &v));
+	KUNIT_EXPECT_EQ(test, v.it_value.tv_sec, 0LL);
+	KUNIT_EXPECT_EQ(test, v.it_value.tv_nsec, 1LL);
+	host_hrtimer_run(kt_of(id));
+	KUNIT_ASSERT_EQ(test, 0, psx_timer_gettime(P(), id, &v));
+	KUNIT_EXPECT_EQ(test, v.it_value.tv_nsec, 0LL);
+}
+
+static void clock_settime_realtime(struct kunit *test)
+{
+	struct psx_timespec ts = { 1234, 5 }, got;
+
+	KUNIT_EXPECT_EQ(test, 0, psx_clock_settime(PSX_CLOCK_REALTIME, &ts, 1));
+	KUNIT_EXPECT_EQ(test, 0, psx_clock_gettime(PSX_CLOCK_REALTIME, &got));
+	KUNIT_EXPECT_EQ(test, got.tv_sec, 1234LL);
+	KUNIT_EXPECT_EQ(test, got.tv_nsec, 5LL);
+}
+
+/* Many threads on one table: nothing but success or EINVAL/EAGAIN. */
+struct racer {
+	int bad;
+	unsigned int seed;
+};
+
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+	struct psx_sigevent sev = { .notify = PSX_SIGEV_SIGNAL, .signo = 10 };
+	struct psx_itimerspec v = { .it_value = { 1, 0 } }, old;
+	int i, ret, id;
+
+	for (i = 0; i < 20000; i++) {
+		id = rand_r(&r->seed) % 24;
+		switch (rand_r(&r->seed) % 5) {
+		case 0:
+			ret = psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id);
+			r->bad += ret && ret != -PSX_EAGAIN;
+			break;
+		case 1:
+			ret = psx_timer_settime(P(), id, 0, &v, &old);
+			r->bad += ret && ret != -PSX_EINVAL;
+			break;
+		case 2:
+			ret = psx_timer_delete(P(), id);
+			r->bad += ret && ret != -PSX_EINVAL;
+			break;
+		case 3:
+			ret = psx_timer_getoverrun(P(), id);
+			r->bad += ret < 0 && ret != -PSX_EINVAL;
+			break;
+		default:
+			ret = psx_timer_gettime(P(), id, &old);
+			r->bad += ret && ret != -PSX_EINVAL;
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void eight_threads_race_on_one_table(struct kunit *test)
+{
+	struct psx_itimerspec v;
+	struct racer r[8];
+	pthread_t th[8];
+	int i, live = 0;
+
+	for (i = 0; i < 8; i++) {
+		r[i] = (struct racer){ .seed = i + 1 };
+		KUNIT_ASSERT_EQ(test, 0, pthread_create(&th[i], NULL, race, &r[i]));
+	}
+	for (i = 0; i < 8; i++) {
+		pthread_join(th[i], NULL);
+		KUNIT_EXPECT_EQ(test, r[i].bad, 0);
+	}
+	/* The count and the ids agree, and nothing is left half made. */
+	for (i = 0; i < 64; i++)
+		live += psx_timer_gettime(P(), i, &v) == 0;
+	KUNIT_EXPECT_EQ(test, live, psx_proc_ntimers(P()));
+}
+
+static struct kunit_case fire_cases[] = {
+	KUNIT_CASE(overruns_count_while_queued),
+	KUNIT_CASE(overruns_saturate_at_int_max),
+	KUNIT_CASE(ignored_signal_counts_nothing),
+	KUNIT_CASE(sigev_none_never_signals),
+	KUNIT_CASE(default_sigevent_is_sigalrm_with_id),
+	KUNIT_CASE(thread_id_must_be_ours),
+	KUNIT_CASE(refused_sigqueue_is_eagain_and_leaves_nothing),
+	KUNIT_CASE(allocation_failures_are_enomem),
+	KUNIT_CASE(highres_clamp_unless_cap_sys_nice),
+	KUNIT_CASE(bases_and_pinning),
+	KUNIT_CASE(gettime_never_zero_while_armed),
+	KUNIT_CASE(clock_settime_realtime),
+	KUNIT_CASE(eight_threads_race_on_one_table),
+	{}
+};
+
+static struct kunit_suite fire_suite = {
+	.name = "psxtimer_host_fire",
+	.init = fire_init,
+	.exit = fire_exit,
+	.test_cases = fire_cases,
+};
+
+kunit_test_suites(&fire_suite);
