@@ -5,10 +5,12 @@
  * lifecycle (fork, exec, thread exit, exit). Built 64-bit and -m32.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -318,6 +320,63 @@ TEST_F(timer, signal_carries_value_and_overruns_coalesce)
 	ASSERT_EQ(0, wait_sig(SIGT, &si, 1000));
 	EXPECT_EQ(0, si.si_overrun);
 	EXPECT_EQ(0, psx_getoverrun(self->fd, id));
+}
+
+TEST_F(timer, each_clock_fires_relative_and_absolute)
+{
+	int clocks[] = { PSXTIMER_CLOCK_REALTIME, PSXTIMER_CLOCK_MONOTONIC,
+			 PSXTIMER_CLOCK_BOOTTIME, PSXTIMER_CLOCK_TAI };
+	struct psxtimer_sigevent sev;
+	struct psxtimer_timespec now;
+	int i, abs, id;
+	siginfo_t si;
+
+	block(SIGT);
+	for (i = 0; i < (int)ARRAY_SIZE(clocks); i++) {
+		for (abs = 0; abs < 2; abs++) {
+			long long when = 3000000;
+
+			sev = psx_sev(PSXTIMER_SIGEV_SIGNAL, SIGT, i * 2 + abs);
+			id = psx_create(self->fd, clocks[i], &sev);
+			ASSERT_LE(0, id);
+			if (abs) {
+				ASSERT_EQ(0, psx_clock(self->fd, PSXTIMER_IOC_CLOCK_GETTIME,
+						       clocks[i], &now));
+				when += ts_ns(&now);
+			}
+			ASSERT_EQ(0, psx_settime(self->fd, id,
+						 abs ? PSXTIMER_TIMER_ABSTIME : 0, when, 0, NULL));
+			ASSERT_EQ(0, wait_sig(SIGT, &si, 2000)) TH_LOG("clock %d abs %d",
+								      clocks[i], abs);
+			EXPECT_EQ(i * 2 + abs, si.si_value.sival_int);
+			EXPECT_EQ(id, si.si_timerid);
+			EXPECT_EQ(0, psx_delete(self->fd, id));
+		}
+	}
+}
+
+TEST_F(timer, rlimit_sigpending_refusal_is_eagain)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct psxtimer_sigevent sev = psx_sev(PSXTIMER_SIGEV_SIGNAL, SIGT, 0);
+		struct rlimit none = { 0, 0 };
+		int bad = 0;
+
+		if (setrlimit(RLIMIT_SIGPENDING, &none))
+			_exit(2);
+		bad |= psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &sev) != -EAGAIN;
+		bad |= psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, NULL) != -EAGAIN;
+		/* No signal, no sigqueue: SIGEV_NONE still works, at id 0. */
+		sev.sigev_notify = PSXTIMER_SIGEV_NONE;
+		bad |= psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &sev) != 0;
+		_exit(bad);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
 TEST_F(timer, ignored_signal_counts_no_overruns)
@@ -660,6 +719,49 @@ TEST_F(timer, privileged_highres_is_not_clamped)
 	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 10 * NSEC_PER_SEC, 1000, NULL));
 	ASSERT_EQ(0, psx_gettime(self->fd, id, &v));
 	EXPECT_EQ(1000, ts_ns(&v.it_interval));
+}
+
+/* psx_hrtimer_fn entries queued on each CPU, from /proc/timer_list. */
+static void hrtimers_per_cpu(int *count, int ncpus)
+{
+	FILE *f = fopen("/proc/timer_list", "r");
+	char line[256];
+	int cpu = -1;
+
+	memset(count, 0, sizeof(*count) * ncpus);
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "cpu: %d", &cpu) == 1)
+			continue;
+		if (strstr(line, "psx_hrtimer_fn") && cpu >= 0 && cpu < ncpus)
+			count[cpu]++;
+	}
+	fclose(f);
+}
+
+TEST_F(timer, highres_timer_of_bound_thread_is_pinned)
+{
+	int count[2], id, target;
+	cpu_set_t set;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs two CPUs");
+	if (access("/proc/timer_list", R_OK))
+		SKIP(return, "needs /proc/timer_list");
+	/* illumos lwpbind: bound to one CPU, the timer fires there. */
+	for (target = 0; target < 2; target++) {
+		CPU_ZERO(&set);
+		CPU_SET(target, &set);
+		ASSERT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
+		id = psx_create(self->fd, PSXTIMER_CLOCK_HIGHRES, NULL);
+		ASSERT_LE(0, id);
+		ASSERT_EQ(0, psx_settime(self->fd, id, 0, 100 * NSEC_PER_SEC, 0, NULL));
+		hrtimers_per_cpu(count, 2);
+		EXPECT_EQ(1, count[target]);
+		EXPECT_EQ(0, count[!target]);
+		ASSERT_EQ(0, psx_delete(self->fd, id));
+	}
 }
 
 TEST_F(timer, abstime_realtime_follows_clock_step)
