@@ -14,6 +14,30 @@
 
 #define NSEC_PER_SEC 1000000000LL
 
+/* The ABI is one layout for 32- and 64-bit programs: built both ways. */
+#define ABI_SIZE(type, size) _Static_assert(sizeof(type) == (size), #type)
+#define ABI_AT(type, field, off) \
+	_Static_assert(__builtin_offsetof(type, field) == (off), #type "." #field)
+ABI_SIZE(struct psxtimer_timespec, 16);
+ABI_SIZE(struct psxtimer_itimerspec, 32);
+ABI_AT(struct psxtimer_itimerspec, it_value, 16);
+ABI_SIZE(struct psxtimer_sigevent, 32);
+ABI_AT(struct psxtimer_sigevent, sigev_signo, 8);
+ABI_AT(struct psxtimer_sigevent, sigev_tid, 16);
+ABI_SIZE(struct psxtimer_info, 64);
+ABI_SIZE(struct psxtimer_create, 48);
+ABI_AT(struct psxtimer_create, sigevent, 8);
+ABI_AT(struct psxtimer_create, timer_id, 40);
+ABI_SIZE(struct psxtimer_settime, 72);
+ABI_AT(struct psxtimer_settime, new_value, 8);
+ABI_AT(struct psxtimer_settime, old_value, 40);
+ABI_SIZE(struct psxtimer_gettime, 40);
+ABI_AT(struct psxtimer_gettime, value, 8);
+ABI_SIZE(struct psxtimer_timer, 16);
+ABI_AT(struct psxtimer_timer, overrun, 4);
+ABI_SIZE(struct psxtimer_clock, 24);
+ABI_AT(struct psxtimer_clock, ts, 8);
+
 static inline int psx_open(void)
 {
 	return open(PSXTIMER_DEVICE, O_RDWR | O_CLOEXEC);

@@ -52,8 +52,13 @@ int psx_sig_setup(struct psx_ktimer *kt, int signo, int timer_id,
 		put_pid(target);
 		return -EAGAIN;
 	}
+	/*
+	 * The slab hands back old contents: clear it all, si_sys_private
+	 * above all (non-zero would make dequeue_signal() rearm a timer of
+	 * the kernel's own with our si_tid).
+	 */
+	clear_siginfo(&q->info);
 	q->info.si_signo = signo;
-	q->info.si_errno = 0;
 	q->info.si_code = SI_TIMER;
 	q->info.si_tid = timer_id;
 	q->info.si_overrun = 0;
