@@ -10,7 +10,19 @@
 
 #define N 100000
 
-TEST(hundred_thousand_timers)
+FIXTURE(scale) {
+};
+
+FIXTURE_SETUP(scale)
+{
+}
+
+FIXTURE_TEARDOWN(scale)
+{
+}
+
+/* Minutes, not seconds, on the debug kernel (KASAN, lockdep) under TCG. */
+TEST_F_TIMEOUT(scale, hundred_thousand_timers, 1200)
 {
 	struct psxtimer_sigevent none = { .sigev_notify = PSXTIMER_SIGEV_NONE };
 	struct psxtimer_info info;

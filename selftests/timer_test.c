@@ -299,16 +299,22 @@ TEST_F(timer, default_notification_is_sigalrm_with_id)
 TEST_F(timer, signal_carries_value_and_overruns_coalesce)
 {
 	struct psxtimer_sigevent sev = psx_sev(PSXTIMER_SIGEV_SIGNAL, SIGT, 0x5eed);
+	struct psxtimer_timespec res;
+	long long period = 1000000;
 	siginfo_t si;
 	int id, overrun;
 
+	/* Intervals round up to the clock's resolution (a tick without hres). */
+	ASSERT_EQ(0, psx_clock(self->fd, PSXTIMER_IOC_CLOCK_GETRES, PSXTIMER_CLOCK_MONOTONIC, &res));
+	if (ts_ns(&res) > period)
+		period = ts_ns(&res);
 	block(SIGT);
 	id = psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &sev);
 	ASSERT_LE(0, id);
 	EXPECT_EQ(0, psx_getoverrun(self->fd, id));
-	/* 1 ms period, signal blocked for 100 ms: one signal, many overruns. */
-	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 1000000, 1000000, NULL));
-	usleep(100000);
+	/* Signal blocked for 100 periods: one signal, many overruns. */
+	ASSERT_EQ(0, psx_settime(self->fd, id, 0, period, period, NULL));
+	usleep(100 * period / 1000);
 	/* Not taken yet: getoverrun still reports the last taken one (none). */
 	EXPECT_EQ(0, psx_getoverrun(self->fd, id));
 	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 0, 0, NULL));
