@@ -6,15 +6,33 @@
  * Resolved once at load through kallsyms_lookup_name, itself found with a
  * kprobe (it is not exported either since 5.7). If any is missing, the
  * module refuses to load.
+ *
+ * With IBT enforced, objtool "seals" functions nobody takes the address
+ * of: their ENDBR is gone and an indirect call to them faults. Such a
+ * kernel is refused at load with a precise message rather than oopsing at
+ * the first timer signal.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kprobes.h>
 #include <linux/module.h>
+#include <asm/cpufeature.h>
+#include <asm/ibt.h>
 
 #include "psxtimer.h"
 
 struct psx_ksyms psx_ksyms;
+
+static bool callable(const char *name, void *addr)
+{
+	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT) && cpu_feature_enabled(X86_FEATURE_IBT) &&
+	    !is_endbr(*(u32 *)addr)) {
+		pr_err("%s has no ENDBR (sealed by IBT): boot with ibt=off to use psxtimer\n",
+		       name);
+		return false;
+	}
+	return true;
+}
 
 static unsigned long lookup_kallsyms_lookup_name(void)
 {
@@ -49,6 +67,8 @@ int psx_ksyms_resolve(void)
 		pr_err("cannot find kallsyms_lookup_name (needs CONFIG_KPROBES and CONFIG_KALLSYMS)\n");
 		return -ENOENT;
 	}
+	if (!callable("kallsyms_lookup_name", lookup))
+		return -ENOEXEC;
 	for (i = 0; i < ARRAY_SIZE(syms); i++) {
 		*syms[i].slot = (void *)lookup(syms[i].name);
 		if (!*syms[i].slot) {
@@ -56,6 +76,8 @@ int psx_ksyms_resolve(void)
 			       syms[i].name);
 			return -ENOENT;
 		}
+		if (!callable(syms[i].name, *syms[i].slot))
+			return -ENOEXEC;
 	}
 	return 0;
 }
