@@ -231,6 +231,13 @@ static void gettime_and_atomic_old_value(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, psx_timer_gettime(p, id, &got));
 	KUNIT_EXPECT_EQ(test, got.it_value.tv_sec + got.it_value.tv_nsec +
 			got.it_interval.tv_sec + got.it_interval.tv_nsec, 0LL);
+
+	/* POSIX: a disarmed timer reports the interval last set. */
+	v.it_interval = (struct psx_timespec){ 7, 0 };
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_settime(p, id, 0, &v, NULL));
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_gettime(p, id, &got));
+	KUNIT_EXPECT_EQ(test, got.it_value.tv_sec + got.it_value.tv_nsec, 0LL);
+	KUNIT_EXPECT_EQ(test, got.it_interval.tv_sec, 7LL);
 }
 
 static void getoverrun_of_sigev_none_is_zero(struct kunit *test)

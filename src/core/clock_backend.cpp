@@ -52,7 +52,8 @@ public:
 		long long remaining = psx_hrtimer_remaining(it->kt);
 
 		if (remaining < 0) {
-			*when = psx_itimerspec{};
+			when->it_value = psx_timespec{};
+			when->it_interval = it->it_interval;
 			return;
 		}
 		/* An armed timer never reports 0: that would mean disarmed. */
@@ -98,9 +99,13 @@ int HrtimerClock::timer_settime(psx_itimer *it, int flags,
 				const psx_itimerspec *when) const
 {
 	psx_hrtimer_cancel(it->kt);
-	it->it_interval = psx_timespec{};
-	if (!timespec_isset(when->it_value))
-		return 0; /* disarmed: value and interval read back as 0 */
+	it->it_interval = psx_timespec{}; /* until armed again */
+	if (!timespec_isset(when->it_value)) {
+		/* POSIX: gettime's interval is the one last set, armed or not.
+		 */
+		it->it_interval = when->it_interval;
+		return 0;
+	}
 
 	bool abs = flags & PSX_TIMER_ABSTIME;
 	bool privileged = psx_capable(PSX_CAP_SYS_NICE);

@@ -48,7 +48,7 @@ struct psx_itimer : psx::Object {
 	int it_blockers;	/* threads sleeping in timer_lock() */
 
 	/* Backend state, under the timer lock (ITLK_LOCKED). */
-	struct psx_timespec it_interval; /* as armed; zero when disarmed */
+	struct psx_timespec it_interval; /* the one last set (POSIX gettime) */
 };
 
 /*
