@@ -127,7 +127,6 @@ static void bad_clocks_and_sigevents_are_einval(struct kunit *test)
 	int clocks[] = { -1, 4, 5, 6, 8, 12, 16, 1000 };
 	struct psx_sigevent bad[] = {
 		{ .notify = 3 }, { .notify = 6 }, { .notify = -1 },
-		{ .notify = PSX_SIGEV_PORT }, { .notify = PSX_SIGEV_THREAD },
 		{ .notify = PSX_SIGEV_SIGNAL, .signo = 0 },
 		{ .notify = PSX_SIGEV_SIGNAL, .signo = 65 },
 		{ .notify = PSX_SIGEV_SIGNAL, .signo = -1 },
@@ -143,6 +142,11 @@ static void bad_clocks_and_sigevents_are_einval(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, -PSX_EINVAL,
 				    psx_timer_create(p, PSX_CLOCK_MONOTONIC, &bad[i], &id),
 				    "sigevent %d", i);
+	/* A port notification needs a port: no fd at all is EBADF. */
+	bad[0] = (struct psx_sigevent){ .notify = PSX_SIGEV_PORT, .port = -1 };
+	KUNIT_EXPECT_EQ(test, -PSX_EBADF, psx_timer_create(p, PSX_CLOCK_MONOTONIC, &bad[0], &id));
+	bad[0].notify = PSX_SIGEV_THREAD;
+	KUNIT_EXPECT_EQ(test, -PSX_EBADF, psx_timer_create(p, PSX_CLOCK_MONOTONIC, &bad[0], &id));
 	/* CPU-time clocks read, but carry no timers (illumos). */
 	KUNIT_EXPECT_EQ(test, -PSX_EINVAL,
 			psx_timer_create(p, PSX_CLOCK_PROCESS_CPUTIME_ID, &sev_none, &id));

@@ -37,6 +37,11 @@ ABI_SIZE(struct psxtimer_timer, 16);
 ABI_AT(struct psxtimer_timer, overrun, 4);
 ABI_SIZE(struct psxtimer_clock, 24);
 ABI_AT(struct psxtimer_clock, ts, 8);
+ABI_AT(struct psxtimer_sigevent, sigev_port, 20);
+ABI_SIZE(struct psxtimer_port_create, 16);
+ABI_SIZE(struct psxtimer_port_event, 24);
+ABI_AT(struct psxtimer_port_event, timer_id, 8);
+ABI_AT(struct psxtimer_port_event, source, 16);
 
 static inline int psx_open(void)
 {
@@ -63,6 +68,25 @@ static inline struct psxtimer_sigevent psx_sev(int notify, int signo, __u64 valu
 		.sigev_notify = notify, .sigev_signo = signo, .sigev_value = value,
 	};
 	return sev;
+}
+
+/* A new port fd, or -errno. */
+static inline int psx_port(int fd, unsigned int flags)
+{
+	struct psxtimer_port_create p = { .flags = flags };
+
+	return ioctl(fd, PSXTIMER_IOC_PORT_CREATE, &p) ? -errno : p.fd;
+}
+
+/* A timer that notifies port with cookie; its id or -errno. */
+static inline int psx_port_timer(int fd, int clock, int port, __u64 cookie)
+{
+	struct psxtimer_sigevent sev = {
+		.sigev_notify = PSXTIMER_SIGEV_PORT, .sigev_port = port,
+		.sigev_value = cookie,
+	};
+
+	return psx_create(fd, clock, &sev);
 }
 
 static inline int psx_settime(int fd, int id, int flags, long long value_ns,

@@ -80,10 +80,11 @@ enum {
 #define PSX_TIMER_ABSTIME 1
 
 struct psx_sigevent {
-	unsigned long long value;
+	unsigned long long value; /* si_value, or a port event's cookie */
 	int signo;
 	int notify;
 	int tid;
+	int port; /* SIGEV_PORT/SIGEV_THREAD: the port fd */
 };
 
 /*

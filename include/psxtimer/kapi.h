@@ -18,6 +18,7 @@ struct psx_timespec;
 
 /* errno values the core returns (negated), as the kernel defines them. */
 #define PSX_EPERM 1
+#define PSX_EBADF 9
 #define PSX_EAGAIN 11
 #define PSX_ENOMEM 12
 #define PSX_EFAULT 14
@@ -82,6 +83,22 @@ int psx_sig_setup(struct psx_ktimer *kt, int signo, int timer_id,
 void psx_sig_teardown(struct psx_ktimer *kt);
 void psx_sig_fire(struct psx_ktimer *kt, unsigned long long count);
 int psx_sig_getoverrun(struct psx_ktimer *kt);
+
+/*
+ * Event port notification (port.c), illumos's port_associate_ksource,
+ * port_send_event, timer_port_callback and the dissociate paths.
+ * setup: associate the timer with the port behind fd (the association
+ * holds a reference on the port): -EBADF if fd is not open, -EINVAL if it
+ * is not a psxtimer port. teardown: dissociate, dropping a queued event.
+ * fire: hardirq; queue the timer's event, or count the expirations while
+ * it is queued (saturating); nothing once the port is closed.
+ * getoverrun: the count of the last retrieved event minus one.
+ */
+int psx_port_setup(struct psx_ktimer *kt, int fd, unsigned long long cookie,
+		   int timer_id);
+void psx_port_teardown(struct psx_ktimer *kt);
+void psx_port_fire(struct psx_ktimer *kt, unsigned long long count);
+int psx_port_getoverrun(struct psx_ktimer *kt);
 
 /*
  * Clocks and hrtimers (hrtimer_clock.c). Bases are the hrtimer clock bases

@@ -117,6 +117,28 @@ static void ignored_signal_counts_nothing(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, host_sig_accept(kt), 0);
 }
 
+static void port_events_count_until_retrieved(struct kunit *test)
+{
+	struct psx_sigevent sev = { .notify = PSX_SIGEV_PORT, .port = 3, .value = 7 };
+	struct psx_ktimer *kt;
+	int id = -1;
+
+	sev.port = 4;
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id));
+	KUNIT_EXPECT_EQ(test, psx_proc_ntimers(P()), 0);
+	sev.port = host_port_fd;
+	KUNIT_ASSERT_EQ(test, 0, psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id));
+	kt = kt_of(id);
+	KUNIT_EXPECT_EQ(test, kt->port_cookie, 7ULL);
+	KUNIT_EXPECT_EQ(test, kt->port_id, id);
+	timer_fire((struct psx_itimer *)kt->core, 2);
+	timer_fire((struct psx_itimer *)kt->core, 3);
+	KUNIT_EXPECT_EQ(test, kt->port_pending, 5);
+	KUNIT_EXPECT_EQ(test, kt->sig_sent, 0);
+	/* Deleting dissociates (and drops a queued event). */
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_delete(P(), id));
+}
+
 static void sigev_none_never_signals(struct kunit *test)
 {
 	int id = create(test, PSX_CLOCK_BOOTTIME, PSX_SIGEV_NONE, 0);
@@ -334,6 +356,7 @@ static struct kunit_case fire_cases[] = {
 	KUNIT_CASE(overruns_count_while_queued),
 	KUNIT_CASE(overruns_saturate_at_int_max),
 	KUNIT_CASE(ignored_signal_counts_nothing),
+	KUNIT_CASE(port_events_count_until_retrieved),
 	KUNIT_CASE(sigev_none_never_signals),
 	KUNIT_CASE(default_sigevent_is_sigalrm_with_id),
 	KUNIT_CASE(thread_id_must_be_ours),

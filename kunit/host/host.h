@@ -14,6 +14,9 @@ struct psx_ktimer {
 	int sig_setup, signo, sig_id, sig_tid;
 	unsigned long long sig_value;
 	int sig_queued, sig_inflight, si_overrun, overrun_last, sig_sent;
+	/* fake port event */
+	int port_assoc, port_queued, port_pending, port_overrun_last, port_id;
+	unsigned long long port_cookie;
 	long long core[];
 };
 
@@ -23,6 +26,7 @@ extern int psx_host_warnings;
 extern long long host_now_ns[4];
 extern int host_cap_sys_nice, host_cap_sys_time, host_bound_cpu;
 extern int host_sigqueue_refused, host_signal_ignored, host_valid_tid;
+extern int host_port_fd;		/* the one fd that is a port */
 extern int host_fail_alloc_after;	/* -1: never; n: the (n+1)th fails */
 extern int host_ktimers;		/* timer halves alive */
 

@@ -180,6 +180,42 @@ int psx_sig_getoverrun(struct psx_ktimer *kt)
 	return kt->overrun_last;
 }
 
+int psx_port_setup(struct psx_ktimer *kt, int fd, unsigned long long cookie,
+		   int timer_id)
+{
+	if (fd < 0)
+		return -PSX_EBADF;
+	if (fd != host_port_fd)
+		return -PSX_EINVAL;
+	kt->port_assoc = 1;
+	kt->port_cookie = cookie;
+	kt->port_id = timer_id;
+	return 0;
+}
+
+void psx_port_teardown(struct psx_ktimer *kt)
+{
+	kt->port_assoc = 0;
+	kt->port_queued = 0;
+}
+
+/* The glue's accounting, modelled: see src/kernel/port.c. */
+void psx_port_fire(struct psx_ktimer *kt, unsigned long long count)
+{
+	unsigned long long n;
+
+	if (!kt->port_assoc)
+		return;
+	n = (kt->port_queued ? (unsigned long long)kt->port_pending : 0) + count;
+	kt->port_pending = n > 0x7fffffff ? 0x7fffffff : (int)n;
+	kt->port_queued = 1;
+}
+
+int psx_port_getoverrun(struct psx_ktimer *kt)
+{
+	return kt->port_overrun_last;
+}
+
 long long psx_clock_now_ns(int base)
 {
 	return host_now_ns[base];

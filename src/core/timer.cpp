@@ -40,11 +40,32 @@ static bool is_signal(int notify)
 	return notify == PSX_SIGEV_SIGNAL || notify == PSX_SIGEV_THREAD_ID;
 }
 
+/* SIGEV_THREAD is a port underneath, as in illumos libc. */
+static bool is_port(int notify)
+{
+	return notify == PSX_SIGEV_PORT || notify == PSX_SIGEV_THREAD;
+}
+
 /* Process context. */
 void notify_teardown(psx_itimer *it)
 {
 	if (is_signal(it->it_notify))
 		psx_sig_teardown(it->kt);
+	else if (is_port(it->it_notify))
+		psx_port_teardown(it->kt);
+}
+
+/* given: the caller passed a sigevent (else si_value is the id). */
+static int notify_setup(psx_itimer *it, const psx_sigevent &ev, bool given)
+{
+	int tid = ev.notify == PSX_SIGEV_THREAD_ID ? ev.tid : 0;
+	unsigned long long value = given ? ev.value : it->it_id;
+
+	if (is_signal(ev.notify))
+		return psx_sig_setup(it->kt, ev.signo, it->it_id, value, tid);
+	if (is_port(ev.notify))
+		return psx_port_setup(it->kt, ev.port, ev.value, it->it_id);
+	return 0;
 }
 
 static int sigevent_check(const psx_sigevent &ev)
@@ -59,8 +80,10 @@ static int sigevent_check(const psx_sigevent &ev)
 		if (ev.notify == PSX_SIGEV_THREAD_ID && ev.tid <= 0)
 			return -PSX_EINVAL;
 		return 0;
+	case PSX_SIGEV_PORT:
+	case PSX_SIGEV_THREAD:
+		return 0; /* the port fd is checked when associating */
 	default:
-		/* SIGEV_PORT and SIGEV_THREAD come with event ports. */
 		return -PSX_EINVAL;
 	}
 }
@@ -77,7 +100,7 @@ extern "C" int psx_timer_create(psx_proc *p, int clock, const psx_sigevent *sev,
 	if (!backend)
 		return -PSX_EINVAL;
 	/* No sigevent: illumos's clk_default, SIGALRM carrying the id. */
-	psx_sigevent ev = {0, PSX_SIGALRM, PSX_SIGEV_SIGNAL, 0};
+	psx_sigevent ev = {0, PSX_SIGALRM, PSX_SIGEV_SIGNAL, 0, -1};
 
 	if (sev)
 		ev = *sev;
@@ -105,14 +128,9 @@ extern "C" int psx_timer_create(psx_proc *p, int clock, const psx_sigevent *sev,
 	/* Born locked: from here on, failure is a full timer delete. */
 	int id = it->it_id;
 
-	if (is_signal(ev.notify)) {
-		err = psx_sig_setup(kt, ev.signo, id,
-				    sev ? ev.value : (unsigned long long)id,
-				    ev.notify == PSX_SIGEV_THREAD_ID ? ev.tid
-								     : 0);
-		if (err)
-			goto out_delete;
-	}
+	err = notify_setup(it, ev, sev != nullptr);
+	if (err)
+		goto out_delete;
 	it->it_notify = ev.notify;
 	err = backend->timer_create(it);
 	if (err)
@@ -181,7 +199,12 @@ extern "C" int psx_timer_getoverrun(psx_proc *p, int id)
 
 	if (!it)
 		return -PSX_EINVAL;
-	int overrun = is_signal(it->it_notify) ? psx_sig_getoverrun(it->kt) : 0;
+	int overrun = 0;
+
+	if (is_signal(it->it_notify))
+		overrun = psx_sig_getoverrun(it->kt);
+	else if (is_port(it->it_notify))
+		overrun = psx_port_getoverrun(it->kt);
 
 	timer_release(p, it);
 	return overrun;
@@ -191,12 +214,15 @@ extern "C" int psx_timer_getoverrun(psx_proc *p, int id)
  * The hrtimer expired `count` times. Hardirq context. A signal timer
  * queues its signal, or counts overruns while the last one is still
  * queued (illumos's it_pending, kept with the sigqueue under the kernel's
- * siglock since Linux tells nobody when a signal is taken).
+ * siglock since Linux tells nobody when a signal is taken); a port timer
+ * does the same with its port event, under the port's lock.
  */
 extern "C" void timer_fire(psx_itimer *it, unsigned long long count)
 {
 	if (is_signal(it->it_notify))
 		psx_sig_fire(it->kt, count);
+	else if (is_port(it->it_notify))
+		psx_port_fire(it->kt, count);
 }
 
 extern "C" int psx_clock_gettime(int clock, psx_timespec *ts)

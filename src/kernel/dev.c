@@ -10,6 +10,7 @@
 #include <linux/capability.h>
 #include <linux/compat.h>
 #include <linux/err.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -30,6 +31,8 @@ static_assert(sizeof(struct psxtimer_settime) == 72);
 static_assert(sizeof(struct psxtimer_gettime) == 40);
 static_assert(sizeof(struct psxtimer_timer) == 16);
 static_assert(sizeof(struct psxtimer_clock) == 24);
+static_assert(sizeof(struct psxtimer_port_create) == 16);
+static_assert(sizeof(struct psxtimer_port_event) == 24);
 /* The core's mirrors of the uapi types. */
 static_assert(sizeof(struct psx_timespec) == sizeof(struct psxtimer_timespec));
 static_assert(sizeof(struct psx_itimerspec) == sizeof(struct psxtimer_itimerspec));
@@ -97,12 +100,14 @@ static long psx_ioctl_create(void __user *uarg)
 		return -EINVAL;
 	if (!(arg.flags & PSXTIMER_CREATE_SIGEVENT) &&
 	    (arg.sigevent.sigev_value || arg.sigevent.sigev_signo ||
-	     arg.sigevent.sigev_notify || arg.sigevent.sigev_tid))
+	     arg.sigevent.sigev_notify || arg.sigevent.sigev_tid ||
+	     arg.sigevent.sigev_port))
 		return -EINVAL;
 	sev.value = arg.sigevent.sigev_value;
 	sev.signo = arg.sigevent.sigev_signo;
 	sev.notify = arg.sigevent.sigev_notify;
 	sev.tid = arg.sigevent.sigev_tid;
+	sev.port = arg.sigevent.sigev_port;
 
 	p = psx_proc_current(true);
 	if (IS_ERR(p))
@@ -224,6 +229,35 @@ static long psx_ioctl_clock(unsigned int cmd, void __user *uarg)
 	return 0;
 }
 
+static long psx_ioctl_port_create(void __user *uarg)
+{
+	struct psxtimer_port_create arg;
+	struct file *file;
+	int fd;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if ((arg.flags & ~(PSXTIMER_PORT_CLOEXEC | PSXTIMER_PORT_NONBLOCK)) ||
+	    !RESERVED_ZERO(arg.__reserved))
+		return -EINVAL;
+	fd = get_unused_fd_flags(arg.flags & PSXTIMER_PORT_CLOEXEC ? O_CLOEXEC : 0);
+	if (fd < 0)
+		return fd;
+	file = psx_port_file(arg.flags);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		return PTR_ERR(file);
+	}
+	/* Published only once userspace has its number: nothing to undo. */
+	if (put_user(fd, (__s32 __user *)(uarg + offsetof(struct psxtimer_port_create, fd)))) {
+		fput(file);
+		put_unused_fd(fd);
+		return -EFAULT;
+	}
+	fd_install(fd, file);
+	return 0;
+}
+
 long psx_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -244,6 +278,8 @@ long psx_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case PSXTIMER_IOC_CLOCK_SETTIME:
 	case PSXTIMER_IOC_CLOCK_GETRES:
 		return psx_ioctl_clock(cmd, uarg);
+	case PSXTIMER_IOC_PORT_CREATE:
+		return psx_ioctl_port_create(uarg);
 	default:
 		return -ENOTTY;
 	}

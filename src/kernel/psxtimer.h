@@ -34,6 +34,24 @@ struct psx_kproc {
 
 enum { PSX_KP_WORK, PSX_KP_EXEC, PSX_KP_EXIT };
 
+struct psx_port;
+
+/*
+ * A timer's port event (port.c). Written at create; then, while the timer
+ * is associated, its fields change under the port's lock only.
+ */
+struct psx_portev {
+	struct psx_port __rcu *port;	/* NULL once dissociated */
+	struct list_head anode;		/* on port->timers */
+	struct list_head qnode;		/* on port->queue while queued */
+	struct pid *owner;		/* only this process may retrieve it */
+	unsigned long long cookie;
+	int timer_id;
+	int pending;			/* fires since the last retrieval */
+	int overrun_last;		/* events of the last retrieval - 1 */
+	bool queued;
+};
+
 /*
  * The kernel half of a timer. The core's struct psx_itimer follows it in
  * the same allocation. The signal fields (sig_*) are written at create and
@@ -50,6 +68,7 @@ struct psx_ktimer {
 	enum pid_type sig_type;
 	bool sig_inflight;		/* queued since we last looked */
 	int sig_overrun_last;		/* si_overrun of the last signal taken */
+	struct psx_portev portev;
 	unsigned long long core[];	/* struct psx_itimer */
 };
 
@@ -71,6 +90,9 @@ struct psx_proc *psx_proc_current(bool create);
 int psx_lifecycle_init(void);
 void psx_lifecycle_exit(void);
 extern atomic_t psx_nprocs;
+
+/* port.c */
+struct file *psx_port_file(unsigned int flags);
 
 /* hrtimer_clock.c */
 void psx_ktimer_init_hrtimer(struct psx_ktimer *kt);

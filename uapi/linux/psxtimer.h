@@ -49,13 +49,45 @@ struct psxtimer_itimerspec {
 	struct psxtimer_timespec it_value;
 };
 
-/* struct sigevent, with fixed-width fields. */
+/*
+ * struct sigevent, with fixed-width fields. SIGEV_PORT and SIGEV_THREAD
+ * (illumos's port_notify_t): sigev_port is a port fd (PSXTIMER_IOC_PORT_CREATE)
+ * and sigev_value the cookie its events carry.
+ */
 struct psxtimer_sigevent {
-	__u64 sigev_value;	/* si_value: sival_ptr, or sival_int in the low 32 bits */
+	__u64 sigev_value;	/* si_value (sival_ptr, or sival_int in the low 32 bits), or the cookie */
 	__s32 sigev_signo;
 	__s32 sigev_notify;	/* PSXTIMER_SIGEV_* */
 	__s32 sigev_tid;	/* SIGEV_THREAD_ID: a thread of the caller's process */
-	__u32 __reserved[3];	/* zero */
+	__s32 sigev_port;	/* SIGEV_PORT, SIGEV_THREAD: a port fd */
+	__u32 __reserved[2];	/* zero */
+};
+
+/*
+ * Event ports. A port is a file descriptor of its own (not /dev/psxtimer):
+ * read() returns whole struct psxtimer_port_event records, as many as fit
+ * (a smaller buffer: EINVAL), blocking unless O_NONBLOCK (EAGAIN); poll,
+ * select and epoll report EPOLLIN while events are queued. One event per
+ * timer is queued at a time; fires while it is queued only count.
+ */
+#define PSXTIMER_PORT_CLOEXEC		1	/* O_CLOEXEC */
+#define PSXTIMER_PORT_NONBLOCK		2	/* O_NONBLOCK */
+
+struct psxtimer_port_create {
+	__u32 flags;		/* in: PSXTIMER_PORT_* */
+	__s32 fd;		/* out: the port */
+	__u32 __reserved[2];	/* zero */
+};
+
+#define PSXTIMER_PORT_SOURCE_TIMER	1
+
+struct psxtimer_port_event {
+	__u64 cookie;		/* sigev_value given at timer_create */
+	__s32 timer_id;
+	__u32 events;		/* expirations since the last retrieval, >= 1 */
+	__u16 source;		/* PSXTIMER_PORT_SOURCE_TIMER */
+	__u16 __pad;
+	__u32 __reserved;
 };
 
 /* PSXTIMER_IOC_INFO: the module's version and limits. */
@@ -118,5 +150,6 @@ struct psxtimer_clock {
 #define PSXTIMER_IOC_CLOCK_SETTIME _IOW(PSXTIMER_IOC_MAGIC, 0x07, struct psxtimer_clock)
 /* A NULL argument succeeds without looking at the clock, as POSIX's res == NULL. */
 #define PSXTIMER_IOC_CLOCK_GETRES _IOWR(PSXTIMER_IOC_MAGIC, 0x08, struct psxtimer_clock)
+#define PSXTIMER_IOC_PORT_CREATE _IOWR(PSXTIMER_IOC_MAGIC, 0x09, struct psxtimer_port_create)
 
 #endif /* _UAPI_LINUX_PSXTIMER_H */
