@@ -5,6 +5,7 @@
 #   make            build psxtimer.ko for KDIR
 #   make run        boot the stock Debian 6.12 kernel in QEMU and show a demo
 #   make check      every test tier; ends with "N passed, N failed"
+#   make bench      psxtimer vs the kernel's POSIX timers: table, JSON, plot
 #   make clean
 
 # The running kernel's build tree when it has one, else Debian's 6.12 headers.
@@ -13,7 +14,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 PWD := $(CURDIR)
 
-.PHONY: all modules run check clean setup
+.PHONY: all modules run check bench clean setup
 
 all: modules
 
@@ -33,6 +34,10 @@ check:
 	scripts/setup
 	scripts/check
 
+bench:
+	scripts/setup
+	scripts/bench
+
 clean:
 	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(PWD) clean; fi
-	rm -rf build
+	rm -rf build bench

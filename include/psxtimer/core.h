@@ -108,6 +108,8 @@ void psx_core_info(struct psx_info *out);
  * the table stays usable afterwards. Process context, may sleep.
  */
 unsigned long psx_proc_size(void);
+/* The core's part of each timer, for the glue's timer cache. */
+unsigned long psx_itimer_size(void);
 void psx_proc_init(struct psx_proc *p, struct psx_kproc *kp);
 void timer_exit(struct psx_proc *p);
 /* Timers alive in the table (for the module's counters and tests). */

@@ -99,6 +99,8 @@ void psx_it_cv_broadcast(struct psx_ktimer *kt)
 
 void *psx_ktimer_alloc(unsigned long core_size, struct psx_ktimer **ktp)
 {
+	if (core_size > psx_itimer_size())
+		psx_warn("core_size larger than psx_itimer_size()");
 	struct psx_ktimer *kt = psx_kzalloc(sizeof(*kt) + core_size);
 
 	if (!kt)

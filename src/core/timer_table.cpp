@@ -34,11 +34,15 @@ static void timer_lock(psx_proc *p, psx_itimer *it)
 	it->it_lock |= ITLK_LOCKED;
 }
 
-/* p_lock must be held; it is not dropped. */
+/*
+ * p_lock must be held; it is not dropped. Only blockers and a deleter
+ * (which waits with ITLK_REMOVE set) sleep on it_cv: nobody else to wake.
+ */
 static void timer_unlock(psx_proc *, psx_itimer *it)
 {
 	it->it_lock &= ~ITLK_LOCKED;
-	psx_it_cv_broadcast(it->kt);
+	if (it->it_blockers || (it->it_lock & ITLK_REMOVE))
+		psx_it_cv_broadcast(it->kt);
 }
 
 static void slot_set(psx_proc *p, int id, psx_itimer *it)
@@ -241,6 +245,11 @@ using namespace psx;
 extern "C" unsigned long psx_proc_size(void)
 {
 	return sizeof(psx_proc);
+}
+
+extern "C" unsigned long psx_itimer_size(void)
+{
+	return sizeof(psx_itimer);
 }
 
 extern "C" void psx_proc_init(psx_proc *p, psx_kproc *kp)

@@ -85,11 +85,32 @@ void psx_it_cv_broadcast(struct psx_ktimer *kt)
 	wake_up_all(&kt->it_cv);
 }
 
+/*
+ * Timers come from a cache of their exact size (kmalloc would round them
+ * up to the next power of two), charged to the creator's memcg.
+ */
+static struct kmem_cache *psx_ktimer_cache;
+
+int psx_ktimer_cache_init(void)
+{
+	psx_ktimer_cache = kmem_cache_create("psxtimer_timer",
+					     sizeof(struct psx_ktimer) + psx_itimer_size(),
+					     0, SLAB_ACCOUNT, NULL);
+	return psx_ktimer_cache ? 0 : -ENOMEM;
+}
+
+void psx_ktimer_cache_exit(void)
+{
+	kmem_cache_destroy(psx_ktimer_cache);
+}
+
 void *psx_ktimer_alloc(unsigned long core_size, struct psx_ktimer **ktp)
 {
-	struct psx_ktimer *kt = kzalloc(sizeof(*kt) + core_size,
-					GFP_KERNEL_ACCOUNT);
+	struct psx_ktimer *kt;
 
+	if (WARN_ON_ONCE(core_size > psx_itimer_size()))
+		return NULL;
+	kt = kmem_cache_zalloc(psx_ktimer_cache, GFP_KERNEL);
 	if (!kt)
 		return NULL;
 	init_waitqueue_head(&kt->it_cv);
@@ -100,7 +121,7 @@ void *psx_ktimer_alloc(unsigned long core_size, struct psx_ktimer **ktp)
 
 void psx_ktimer_free(struct psx_ktimer *kt)
 {
-	kfree(kt);
+	kmem_cache_free(psx_ktimer_cache, kt);
 }
 
 int psx_capable(int cap)

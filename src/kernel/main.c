@@ -45,9 +45,12 @@ static int __init psx_init(void)
 	err = psx_ksyms_resolve();
 	if (err)
 		goto out_fini;
-	err = psx_lifecycle_init();
+	err = psx_ktimer_cache_init();
 	if (err)
 		goto out_fini;
+	err = psx_lifecycle_init();
+	if (err)
+		goto out_cache;
 	err = psx_dev_register();
 	if (err) {
 		pr_err("cannot register /dev/psxtimer: %d\n", err);
@@ -61,6 +64,8 @@ static int __init psx_init(void)
 
 out_lifecycle:
 	psx_lifecycle_exit();
+out_cache:
+	psx_ktimer_cache_exit();
 out_fini:
 	clock_timer_fini();
 	return err;
@@ -70,6 +75,7 @@ static void __exit psx_exit(void)
 {
 	psx_dev_unregister();
 	psx_lifecycle_exit();
+	psx_ktimer_cache_exit();
 	clock_timer_fini();
 	pr_info("unloaded\n");
 }

@@ -53,24 +53,34 @@ struct psx_portev {
 };
 
 /*
- * The kernel half of a timer. The core's struct psx_itimer follows it in
- * the same allocation. The signal fields (sig_*) are written at create and
- * read by the hrtimer callback; sig_inflight and sig_overrun_last change
- * under the process's siglock only.
+ * The kernel half of a timer, from psx_ktimer_cache; the core's struct
+ * psx_itimer follows it in the same object. A timer notifies by signal or
+ * by port, never both: the two sets of fields share memory, and only the
+ * core's it_notify says which is live. The signal fields are written at
+ * create and read by the hrtimer callback; sig_inflight and
+ * sig_overrun_last change under the process's siglock only.
  */
 struct psx_ktimer {
 	struct hrtimer hrt;
 	ktime_t interval;		/* 0: one-shot */
 	wait_queue_head_t it_cv;
-	struct sigqueue *sigq;
-	struct pid *sig_pid;		/* the target: a thread, or the process */
-	struct pid *sig_tgid;		/* the process, if the thread is gone */
-	enum pid_type sig_type;
-	bool sig_inflight;		/* queued since we last looked */
-	int sig_overrun_last;		/* si_overrun of the last signal taken */
-	struct psx_portev portev;
+	union {
+		struct {
+			struct sigqueue *sigq;
+			struct pid *sig_pid;	/* the target: a thread, or the process */
+			struct pid *sig_tgid;	/* the process, if the thread is gone */
+			enum pid_type sig_type;
+			bool sig_inflight;	/* queued since we last looked */
+			int sig_overrun_last;	/* si_overrun of the last signal taken */
+		};
+		struct psx_portev portev;
+	};
 	unsigned long long core[];	/* struct psx_itimer */
 };
+
+/* kapi.c: the slab cache of timers, sized at load. */
+int psx_ktimer_cache_init(void);
+void psx_ktimer_cache_exit(void);
 
 /* ksyms.c: kernel functions psxtimer needs but the kernel does not export. */
 struct psx_ksyms {

@@ -93,8 +93,8 @@ static int add_overrun(int overrun, u64 count)
 static void latch_taken(struct psx_ktimer *kt)
 {
 	if (kt->sig_inflight && list_empty(&kt->sigq->list)) {
-		kt->sig_overrun_last = kt->sigq->info.si_overrun;
-		kt->sig_inflight = false;
+		WRITE_ONCE(kt->sig_overrun_last, kt->sigq->info.si_overrun);
+		WRITE_ONCE(kt->sig_inflight, false);
 	}
 }
 
@@ -130,7 +130,7 @@ void psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 		goto out;
 	if (!psx_ksyms.lock_task_sighand(t, &flags))
 		goto out;
-	kt->sig_inflight = true;
+	WRITE_ONCE(kt->sig_inflight, true);
 	/*
 	 * Periods missed before this callback ran are overruns of the signal
 	 * just queued (send_sigqueue starts it at 0). If it was taken in the
@@ -148,6 +148,9 @@ int psx_sig_getoverrun(struct psx_ktimer *kt)
 	unsigned long flags;
 	int overrun;
 
+	/* Nothing sent since the last latch: no need for the siglock. */
+	if (!READ_ONCE(kt->sig_inflight))
+		return READ_ONCE(kt->sig_overrun_last);
 	if (!psx_ksyms.lock_task_sighand(current, &flags))
 		return kt->sig_overrun_last;
 	latch_taken(kt);

@@ -1,0 +1,594 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * psxtimer-bench: the same workloads through psxtimer's ioctls and through
+ * the kernel's own POSIX timers, in one process, one boot. Prints one row a
+ * measurement: "name<TAB>unit<TAB>psxtimer<TAB>native". scripts/bench
+ * turns the rows into a table, bench/results.json and a plot.
+ *
+ *   psxtimer-bench [--smoke]    (--smoke: seconds-long, for make check)
+ *
+ * Needs root (RLIMIT_SIGPENDING is raised for 100,000 native timers) and
+ * psxtimer loaded with timer_max >= 100000 (>= 1000 with --smoke).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/psxtimer.h>
+
+#define NSEC 1000000000LL
+#define SIGT (SIGRTMIN + 1)
+
+static int smoke, dev;
+
+static long long now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * NSEC + ts.tv_nsec;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "psxtimer-bench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void row(const char *name, const char *unit, double psx, double native)
+{
+	printf("%s\t%s\t%.1f\t%.1f\n", name, unit, psx, native);
+	fflush(stdout);
+}
+
+/* --- the two implementations behind one interface ----------------------- */
+
+struct impl {
+	int (*create)(int notify, int tid, int port, long *id);
+	void (*settime)(long id, long long value, long long interval, int abs);
+	void (*gettime)(long id);
+	int (*getoverrun)(long id);
+	void (*delete)(long id);
+};
+
+static int psx_create(int notify, int tid, int port, long *id)
+{
+	struct psxtimer_create c = {
+		.clock_id = PSXTIMER_CLOCK_MONOTONIC,
+		.flags = PSXTIMER_CREATE_SIGEVENT,
+		.sigevent = { .sigev_notify = notify, .sigev_signo = SIGT,
+			      .sigev_tid = tid, .sigev_port = port },
+	};
+
+	if (ioctl(dev, PSXTIMER_IOC_TIMER_CREATE, &c))
+		return -errno;
+	*id = c.timer_id;
+	return 0;
+}
+
+static void psx_settime(long id, long long value, long long interval, int abs)
+{
+	struct psxtimer_settime s = { .timer_id = id, .flags = abs ? PSXTIMER_TIMER_ABSTIME : 0 };
+
+	s.new_value.it_value = (struct psxtimer_timespec){ value / NSEC, value % NSEC };
+	s.new_value.it_interval = (struct psxtimer_timespec){ interval / NSEC, interval % NSEC };
+	if (ioctl(dev, PSXTIMER_IOC_TIMER_SETTIME, &s))
+		die("psxtimer settime");
+}
+
+static void psx_gettime(long id)
+{
+	struct psxtimer_gettime g = { .timer_id = id };
+
+	if (ioctl(dev, PSXTIMER_IOC_TIMER_GETTIME, &g))
+		die("psxtimer gettime");
+}
+
+static int psx_getoverrun(long id)
+{
+	struct psxtimer_timer t = { .timer_id = id };
+
+	if (ioctl(dev, PSXTIMER_IOC_TIMER_GETOVERRUN, &t))
+		die("psxtimer getoverrun");
+	return t.overrun;
+}
+
+static void psx_delete(long id)
+{
+	struct psxtimer_timer t = { .timer_id = id };
+
+	if (ioctl(dev, PSXTIMER_IOC_TIMER_DELETE, &t))
+		die("psxtimer delete");
+}
+
+/* Native timers through the raw syscalls (glibc's ids are the kernel's). */
+static int nat_create(int notify, int tid, int port __attribute__((unused)), long *id)
+{
+	struct sigevent sev = { .sigev_notify = notify, .sigev_signo = SIGT };
+	int kid;
+
+	if (notify == SIGEV_THREAD_ID)
+		sev._sigev_un._tid = tid;
+	if (syscall(SYS_timer_create, CLOCK_MONOTONIC, &sev, &kid))
+		return -errno;
+	*id = kid;
+	return 0;
+}
+
+static void nat_settime(long id, long long value, long long interval, int abs)
+{
+	struct itimerspec v = {
+		.it_value = { value / NSEC, value % NSEC },
+		.it_interval = { interval / NSEC, interval % NSEC },
+	};
+
+	if (syscall(SYS_timer_settime, (int)id, abs ? TIMER_ABSTIME : 0, &v, NULL))
+		die("native settime");
+}
+
+static void nat_gettime(long id)
+{
+	struct itimerspec v;
+
+	if (syscall(SYS_timer_gettime, (int)id, &v))
+		die("native gettime");
+}
+
+static int nat_getoverrun(long id)
+{
+	long r = syscall(SYS_timer_getoverrun, (int)id);
+
+	if (r < 0)
+		die("native getoverrun");
+	return r;
+}
+
+static void nat_delete(long id)
+{
+	if (syscall(SYS_timer_delete, (int)id))
+		die("native delete");
+}
+
+static const struct impl psx = { psx_create, psx_settime, psx_gettime, psx_getoverrun, psx_delete };
+static const struct impl nat = { nat_create, nat_settime, nat_gettime, nat_getoverrun, nat_delete };
+
+/* --- statistics --------------------------------------------------------- */
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sorts v; its value at quantile q (0..1). */
+static double quantile(long long *v, int n, double q)
+{
+	qsort(v, n, sizeof(*v), cmp_ll);
+	return v[(int)(q * (n - 1))];
+}
+
+/* --- 1. per-call cost ---------------------------------------------------- */
+
+enum op { OP_CREATE_DELETE, OP_SETTIME, OP_GETTIME, OP_GETOVERRUN, OP_FLOOR };
+
+static void percall_run(const struct impl *im, enum op op, long long *t, int n)
+{
+	long id = -1;
+	int i;
+
+	if (op != OP_CREATE_DELETE && op != OP_FLOOR && im->create(SIGEV_SIGNAL, 0, 0, &id))
+		die("create");
+	for (i = 0; i < n; i++) {
+		long long t0 = now();
+		long tmp;
+
+		switch (op) {
+		case OP_CREATE_DELETE:
+			if (im->create(SIGEV_SIGNAL, 0, 0, &tmp))
+				die("create");
+			im->delete(tmp);
+			break;
+		case OP_SETTIME:
+			im->settime(id, 100 * NSEC, 0, 0);
+			break;
+		case OP_GETTIME:
+			im->gettime(id);
+			break;
+		case OP_GETOVERRUN:
+			im->getoverrun(id);
+			break;
+		case OP_FLOOR:
+			/* An ioctl psxtimer turns away at once; the cheapest syscall. */
+			if (im == &psx)
+				ioctl(dev, 0, 0);
+			else
+				syscall(SYS_getppid);
+			break;
+		}
+		t[i] = now() - t0;
+	}
+	if (id >= 0)
+		im->delete(id);
+}
+
+static void percall(void)
+{
+	static const char *names[] = { "create+delete", "settime", "gettime", "getoverrun",
+				       "floor: empty ioctl vs empty syscall" };
+	int n = smoke ? 2000 : 100000, op;
+	long long *a = malloc(n * sizeof(*a)), *b = malloc(n * sizeof(*b));
+	char name[96];
+
+	for (op = 0; op <= OP_FLOOR; op++) {
+		percall_run(&psx, op, a, n);
+		percall_run(&nat, op, b, n);
+		snprintf(name, sizeof(name), "call %s median", names[op]);
+		row(name, "ns", quantile(a, n, 0.5), quantile(b, n, 0.5));
+		snprintf(name, sizeof(name), "call %s p99", names[op]);
+		row(name, "ns", quantile(a, n, 0.99), quantile(b, n, 0.99));
+	}
+	free(a);
+	free(b);
+}
+
+/* --- 2. scaling with many timers --------------------------------------- */
+
+struct phase {
+	const struct impl *im;
+	int n;
+	long long create_ns, overrun_ns, delete_ns;
+};
+
+static void *phase_run(void *arg)
+{
+	struct phase *ph = arg;
+	long *ids = malloc(ph->n * sizeof(*ids));
+	long long t0 = now();
+	int i;
+
+	for (i = 0; i < ph->n; i++)
+		if (ph->im->create(SIGEV_SIGNAL, 0, 0, &ids[i]))
+			die("create (scaling)");
+	ph->create_ns = now() - t0;
+	t0 = now();
+	for (i = 0; i < ph->n; i++)
+		ph->im->getoverrun(ids[i]);
+	ph->overrun_ns = now() - t0;
+	t0 = now();
+	for (i = 0; i < ph->n; i++)
+		ph->im->delete(ids[i]);
+	ph->delete_ns = now() - t0;
+	free(ids);
+	return NULL;
+}
+
+/* ways: 1 (one thread), threads or processes; per-way n timers. */
+static void scaling_case(const char *label, int ways, int threads, int n, double *out)
+{
+	const struct impl *ims[2] = { &psx, &nat };
+	int k, w;
+
+	for (k = 0; k < 2; k++) {
+		struct phase ph[8];
+		pthread_t th[8];
+		long long t0 = now();
+
+		for (w = 0; w < ways; w++)
+			ph[w] = (struct phase){ .im = ims[k], .n = n };
+		if (ways == 1 || threads) {
+			for (w = 0; w < ways; w++)
+				pthread_create(&th[w], NULL, phase_run, &ph[w]);
+			for (w = 0; w < ways; w++)
+				pthread_join(th[w], NULL);
+			out[k * 3 + 0] = ph[0].create_ns / 1e6;
+			out[k * 3 + 1] = ph[0].overrun_ns / 1e6;
+			out[k * 3 + 2] = ph[0].delete_ns / 1e6;
+		} else {
+			for (w = 0; w < ways; w++)
+				if (fork() == 0) {
+					phase_run(&ph[w]);
+					_exit(0);
+				}
+			for (w = 0; w < ways; w++)
+				wait(NULL);
+			out[k * 3 + 0] = (now() - t0) / 1e6;
+			out[k * 3 + 1] = out[k * 3 + 2] = -1;
+		}
+	}
+	if (out[1] >= 0) {
+		char name[96];
+
+		snprintf(name, sizeof(name), "scale %s: create", label);
+		row(name, "ms", out[0], out[3]);
+		snprintf(name, sizeof(name), "scale %s: getoverrun each", label);
+		row(name, "ms", out[1], out[4]);
+		snprintf(name, sizeof(name), "scale %s: delete", label);
+		row(name, "ms", out[2], out[5]);
+	} else {
+		char name[96];
+
+		snprintf(name, sizeof(name), "scale %s: create+getoverrun+delete", label);
+		row(name, "ms", out[0], out[3]);
+	}
+}
+
+static void scaling(void)
+{
+	int sizes[] = { 1000, 20000, 100000 }, i, per = smoke ? 250 : 20000;
+	double out[6];
+	char label[64];
+
+	for (i = 0; i < (smoke ? 1 : 3); i++) {
+		snprintf(label, sizeof(label), "1 x %d", sizes[i]);
+		scaling_case(label, 1, 1, sizes[i], out);
+	}
+	snprintf(label, sizeof(label), "4 threads x %d", per);
+	scaling_case(label, 4, 1, per, out);
+	snprintf(label, sizeof(label), "4 processes x %d", per);
+	scaling_case(label, 4, 0, per, out);
+}
+
+/* --- 3. fire-to-delivery latency -------------------------------------- */
+
+struct lat {
+	const struct impl *im;
+	int periods;
+	long long *samples;
+	pid_t tid;
+	pthread_barrier_t ready;
+};
+
+static void *lat_thread(void *arg)
+{
+	struct lat *l = arg;
+	sigset_t set;
+	siginfo_t si;
+	long long start, expiry;
+	long id;
+	int k = 0, got = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGT);
+	l->tid = syscall(SYS_gettid);
+	if (l->im->create(SIGEV_THREAD_ID, l->tid, 0, &id))
+		die("create (latency)");
+	start = now() + 10000000;
+	l->im->settime(id, start, 1000000, 1);
+	while (got < l->periods) {
+		if (sigwaitinfo(&set, &si) != SIGT)
+			continue;
+		expiry = start + (long long)(k + si.si_overrun) * 1000000;
+		l->samples[got++] = now() - expiry;
+		k += 1 + si.si_overrun;
+	}
+	l->im->delete(id);
+	return NULL;
+}
+
+static void latency_signal(void)
+{
+	int n = smoke ? 200 : 10000, k;
+	const struct impl *ims[2] = { &psx, &nat };
+	double med[2], p99[2], max[2];
+	struct lat l;
+	pthread_t th;
+
+	for (k = 0; k < 2; k++) {
+		l = (struct lat){ .im = ims[k], .periods = n, .samples = malloc(n * sizeof(long long)) };
+		pthread_create(&th, NULL, lat_thread, &l);
+		pthread_join(th, NULL);
+		med[k] = quantile(l.samples, n, 0.5);
+		p99[k] = quantile(l.samples, n, 0.99);
+		max[k] = l.samples[n - 1];
+		free(l.samples);
+	}
+	row("latency signal median", "us", med[0] / 1e3, med[1] / 1e3);
+	row("latency signal p99", "us", p99[0] / 1e3, p99[1] / 1e3);
+	row("latency signal max", "us", max[0] / 1e3, max[1] / 1e3);
+}
+
+/* Through a port fd with epoll; native: a timerfd with epoll. */
+static void latency_fd(void)
+{
+	int n = smoke ? 200 : 10000, k, got, ep;
+	double res[2][3];
+	long long *s = malloc(n * sizeof(long long));
+
+	for (k = 0; k < 2; k++) {
+		struct epoll_event ee = { .events = EPOLLIN };
+		long long start = now() + 10000000, done = 0;
+		int fd;
+		long id = -1;
+
+		ep = epoll_create1(0);
+		if (k == 0) {
+			struct psxtimer_port_create pc = { .flags = PSXTIMER_PORT_NONBLOCK };
+
+			if (ioctl(dev, PSXTIMER_IOC_PORT_CREATE, &pc))
+				die("port create");
+			fd = pc.fd;
+			if (psx_create(PSXTIMER_SIGEV_PORT, 0, fd, &id))
+				die("port timer");
+			psx_settime(id, start, 1000000, 1);
+		} else {
+			struct itimerspec v = { { 0, 1000000 }, { start / NSEC, start % NSEC } };
+
+			fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK);
+			timerfd_settime(fd, TFD_TIMER_ABSTIME, &v, NULL);
+		}
+		epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ee);
+		for (got = 0; got < n;) {
+			unsigned long long fires = 0;
+
+			if (epoll_wait(ep, &ee, 1, 1000) != 1)
+				continue;
+			if (k == 0) {
+				struct psxtimer_port_event ev;
+
+				if (read(fd, &ev, sizeof(ev)) != sizeof(ev))
+					continue;
+				fires = ev.events;
+			} else if (read(fd, &fires, sizeof(fires)) != sizeof(fires)) {
+				continue;
+			}
+			/* The last of the fires read is the one that woke us. */
+			done += fires;
+			s[got++] = now() - (start + (done - 1) * 1000000);
+		}
+		if (id >= 0)
+			psx_delete(id);
+		close(fd);
+		close(ep);
+		res[k][0] = quantile(s, n, 0.5);
+		res[k][1] = quantile(s, n, 0.99);
+		res[k][2] = s[n - 1];
+	}
+	row("latency port/timerfd epoll median", "us", res[0][0] / 1e3, res[1][0] / 1e3);
+	row("latency port/timerfd epoll p99", "us", res[0][1] / 1e3, res[1][1] / 1e3);
+	row("latency port/timerfd epoll max", "us", res[0][2] / 1e3, res[1][2] / 1e3);
+	free(s);
+}
+
+/* --- 4. many timers firing: CPU time from /proc/stat ---------------------- */
+
+static long long cpu_busy_ticks(void)
+{
+	long long user, nice, sys, idle, iowait, irq, softirq;
+	FILE *f = fopen("/proc/stat", "r");
+
+	if (!f || fscanf(f, "cpu %lld %lld %lld %lld %lld %lld %lld", &user, &nice, &sys,
+			 &idle, &iowait, &irq, &softirq) != 7)
+		die("/proc/stat");
+	fclose(f);
+	return user + nice + sys + irq + softirq;
+}
+
+static volatile int draining;
+
+static void *drain(void *arg __attribute__((unused)))
+{
+	sigset_t set;
+	struct timespec ts = { 0, 100000000 };
+	siginfo_t si;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGT);
+	while (draining)
+		sigtimedwait(&set, &si, &ts);
+	return NULL;
+}
+
+static void many_firing(void)
+{
+	int n = smoke ? 100 : 10000, k, i;
+	long long secs = smoke ? 1 : 5;
+	const struct impl *ims[2] = { &psx, &nat };
+	double cpu[2];
+	long *ids = malloc(n * sizeof(*ids));
+	long hz = sysconf(_SC_CLK_TCK);
+
+	for (k = 0; k < 2; k++) {
+		long long c0, start = now() + 50000000;
+		pthread_t th;
+
+		draining = 1;
+		pthread_create(&th, NULL, drain, NULL);
+		for (i = 0; i < n; i++) {
+			if (ims[k]->create(SIGEV_SIGNAL, 0, 0, &ids[i]))
+				die("create (firing)");
+			/* 100 Hz, phases spread over the period. */
+			ims[k]->settime(ids[i], start + (10000000LL * i) / n, 10000000, 1);
+		}
+		c0 = cpu_busy_ticks();
+		usleep(secs * 1000000);
+		cpu[k] = (double)(cpu_busy_ticks() - c0) / hz * 1000;
+		for (i = 0; i < n; i++)
+			ims[k]->delete(ids[i]);
+		draining = 0;
+		pthread_join(th, NULL);
+	}
+	row(smoke ? "firing 100 x 100 Hz, 1 s: CPU" : "firing 10000 x 100 Hz, 5 s: CPU", "ms",
+	    cpu[0], cpu[1]);
+	free(ids);
+}
+
+/* --- 5. memory per timer ----------------------------------------------------- */
+
+static long long meminfo_kb(const char *key)
+{
+	char line[128];
+	long long v = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)))
+			sscanf(line + strlen(key), " %lld", &v);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+static long long kernel_mem_kb(void)
+{
+	return meminfo_kb("Slab:") + meminfo_kb("VmallocUsed:");
+}
+
+static void memory(void)
+{
+	int n = smoke ? 1000 : 100000, k, i;
+	const struct impl *ims[2] = { &psx, &nat };
+	long *ids = malloc(n * sizeof(*ids));
+	double per[2];
+
+	for (k = 0; k < 2; k++) {
+		long long m0 = kernel_mem_kb();
+
+		for (i = 0; i < n; i++)
+			if (ims[k]->create(SIGEV_SIGNAL, 0, 0, &ids[i]))
+				die("create (memory)");
+		per[k] = (kernel_mem_kb() - m0) * 1024.0 / n;
+		for (i = 0; i < n; i++)
+			ims[k]->delete(ids[i]);
+	}
+	row(smoke ? "memory per timer (1000 timers)" : "memory per timer (100000 timers)", "bytes",
+	    per[0], per[1]);
+	free(ids);
+}
+
+int main(int argc, char **argv)
+{
+	struct rlimit many = { RLIM_INFINITY, RLIM_INFINITY };
+	sigset_t set;
+
+	smoke = argc > 1 && !strcmp(argv[1], "--smoke");
+	dev = open(PSXTIMER_DEVICE, O_RDWR | O_CLOEXEC);
+	if (dev < 0)
+		die(PSXTIMER_DEVICE);
+	if (setrlimit(RLIMIT_SIGPENDING, &many))
+		die("RLIMIT_SIGPENDING");
+	/* Timer signals are taken with sigwaitinfo, never by a handler. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGT);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+
+	percall();
+	scaling();
+	latency_signal();
+	latency_fd();
+	many_firing();
+	memory();
+	return 0;
+}
