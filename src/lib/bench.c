@@ -114,11 +114,12 @@ static void psx_delete(long id)
 }
 
 /* Native timers through the raw syscalls (glibc's ids are the kernel's). */
-static int nat_create(int notify, int tid, int port __attribute__((unused)), long *id)
+static int nat_create(int notify, int tid, int port, long *id)
 {
 	struct sigevent sev = { .sigev_notify = notify, .sigev_signo = SIGT };
 	int kid;
 
+	(void)port;	/* native timers have no ports; see latency_fd */
 	if (notify == SIGEV_THREAD_ID)
 		sev._sigev_un._tid = tid;
 	if (syscall(SYS_timer_create, CLOCK_MONOTONIC, &sev, &kid))
@@ -184,18 +185,18 @@ static double quantile(long long *v, int n, double q)
 
 enum op { OP_CREATE_DELETE, OP_SETTIME, OP_GETTIME, OP_GETOVERRUN, OP_FLOOR };
 
-static void percall_run(const struct impl *im, enum op op, long long *t, int n)
+static void percall_run(const struct impl *im, enum op which, long long *t, int n)
 {
 	long id = -1;
 	int i;
 
-	if (op != OP_CREATE_DELETE && op != OP_FLOOR && im->create(SIGEV_SIGNAL, 0, 0, &id))
+	if (which != OP_CREATE_DELETE && which != OP_FLOOR && im->create(SIGEV_SIGNAL, 0, 0, &id))
 		die("create");
 	for (i = 0; i < n; i++) {
 		long long t0 = now();
 		long tmp;
 
-		switch (op) {
+		switch (which) {
 		case OP_CREATE_DELETE:
 			if (im->create(SIGEV_SIGNAL, 0, 0, &tmp))
 				die("create");
@@ -226,7 +227,7 @@ static void percall_run(const struct impl *im, enum op op, long long *t, int n)
 
 static void percall(void)
 {
-	static const char *names[] = { "create+delete", "settime", "gettime", "getoverrun",
+	static const char * const names[] = { "create+delete", "settime", "gettime", "getoverrun",
 				       "floor: empty ioctl vs empty syscall" };
 	int n = smoke ? 2000 : 100000, op;
 	long long *a = malloc(n * sizeof(*a)), *b = malloc(n * sizeof(*b));
@@ -476,17 +477,18 @@ static long long cpu_busy_ticks(void)
 	return user + nice + sys + irq + softirq;
 }
 
-static volatile int draining;
+static int draining;
 
-static void *drain(void *arg __attribute__((unused)))
+static void *drain(void *arg)
 {
 	sigset_t set;
 	struct timespec ts = { 0, 100000000 };
 	siginfo_t si;
 
+	(void)arg;
 	sigemptyset(&set);
 	sigaddset(&set, SIGT);
-	while (draining)
+	while (__atomic_load_n(&draining, __ATOMIC_RELAXED))
 		sigtimedwait(&set, &si, &ts);
 	return NULL;
 }
@@ -504,7 +506,7 @@ static void many_firing(void)
 		long long c0, start = now() + 50000000;
 		pthread_t th;
 
-		draining = 1;
+		__atomic_store_n(&draining, 1, __ATOMIC_RELAXED);
 		pthread_create(&th, NULL, drain, NULL);
 		for (i = 0; i < n; i++) {
 			if (ims[k]->create(SIGEV_SIGNAL, 0, 0, &ids[i]))
@@ -517,7 +519,7 @@ static void many_firing(void)
 		cpu[k] = (double)(cpu_busy_ticks() - c0) / hz * 1000;
 		for (i = 0; i < n; i++)
 			ims[k]->delete(ids[i]);
-		draining = 0;
+		__atomic_store_n(&draining, 0, __ATOMIC_RELAXED);
 		pthread_join(th, NULL);
 	}
 	row(smoke ? "firing 100 x 100 Hz, 1 s: CPU" : "firing 10000 x 100 Hz, 5 s: CPU", "ms",
@@ -546,7 +548,7 @@ static long long kernel_mem_kb(void)
 	return meminfo_kb("Slab:") + meminfo_kb("VmallocUsed:");
 }
 
-static void memory(void)
+static void memory_per_timer(void)
 {
 	int n = smoke ? 1000 : 100000, k, i;
 	const struct impl *ims[2] = { &psx, &nat };
@@ -589,6 +591,6 @@ int main(int argc, char **argv)
 	latency_signal();
 	latency_fd();
 	many_firing();
-	memory();
+	memory_per_timer();
 	return 0;
 }
