@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libpsxtimer (src/lib): the POSIX signatures and errno conventions over
+ * the module, and its event ports. Built 64-bit and -m32 with the library
+ * compiled in.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "../src/lib/psxtimer.h"
+#include "kselftest_harness.h"
+
+#define MS 1000000L
+
+static int wait_sig(int sig, siginfo_t *si, int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * MS };
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	return sigtimedwait(&set, si, &ts) == sig ? 0 : -1;
+}
+
+TEST(timer_calls_have_posix_shapes)
+{
+	struct itimerspec v = { { 0, 0 }, { 0, 5 * MS } }, old, cur;
+	sigset_t set;
+	siginfo_t si;
+	psx_timer_t id;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	ASSERT_EQ(0, psx_timer_create(CLOCK_MONOTONIC, NULL, &id));
+	EXPECT_EQ(0, id);
+	ASSERT_EQ(0, psx_timer_settime(id, 0, &v, &old));
+	EXPECT_EQ(0, old.it_value.tv_sec + old.it_value.tv_nsec);
+	ASSERT_EQ(0, wait_sig(SIGALRM, &si, 2000));
+	EXPECT_EQ(id, si.si_value.sival_int);
+	EXPECT_EQ(0, psx_timer_getoverrun(id));
+	ASSERT_EQ(0, psx_timer_gettime(id, &cur));
+	EXPECT_EQ(0, cur.it_value.tv_sec + cur.it_value.tv_nsec);
+	/* Bad input: -1 and errno, as POSIX. */
+	v.it_value.tv_nsec = 1000000000;
+	EXPECT_EQ(-1, psx_timer_settime(id, 0, &v, NULL));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, psx_timer_settime(id, 0, NULL, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(0, psx_timer_delete(id));
+	EXPECT_EQ(-1, psx_timer_delete(id));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, psx_timer_getoverrun(id));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, psx_timer_create(5, NULL, &id));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST(clock_calls)
+{
+	struct timespec ts, libc;
+
+	ASSERT_EQ(0, psx_clock_gettime(CLOCK_MONOTONIC, &ts));
+	clock_gettime(CLOCK_MONOTONIC, &libc);
+	EXPECT_GE(libc.tv_sec, ts.tv_sec);
+	EXPECT_LE(libc.tv_sec - 1, ts.tv_sec);
+	EXPECT_EQ(0, psx_clock_getres(CLOCK_REALTIME, &ts));
+	EXPECT_EQ(0, psx_clock_getres(CLOCK_REALTIME, NULL));
+	EXPECT_EQ(-1, psx_clock_gettime(4, &ts));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, psx_clock_settime(CLOCK_MONOTONIC, &ts));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST(port_events_through_the_library)
+{
+	psx_port_notify_t pn = { .portnfy_user = (void *)(uintptr_t)0xbeef };
+	struct sigevent sev = { .sigev_notify = PSX_SIGEV_PORT };
+	struct itimerspec v = { { 0, 2 * MS }, { 0, 2 * MS } };
+	struct timespec wait = { 1, 0 }, brief = { 0, 20 * MS };
+	psx_port_event_t ev[4];
+	unsigned int n = 2;
+	psx_timer_t id;
+
+	pn.portnfy_port = psx_port_create();
+	ASSERT_LE(0, pn.portnfy_port);
+	sev.sigev_value.sival_ptr = &pn;
+	ASSERT_EQ(0, psx_timer_create(CLOCK_MONOTONIC, &sev, &id));
+	ASSERT_EQ(0, psx_timer_settime(id, 0, &v, NULL));
+	ASSERT_EQ(0, psx_port_get(pn.portnfy_port, &ev[0], &wait));
+	EXPECT_EQ((uintptr_t)0xbeef, (uintptr_t)ev[0].portev_user);
+	EXPECT_EQ(id, (int)ev[0].portev_object);
+	EXPECT_EQ(PSX_PORT_SOURCE_TIMER, ev[0].portev_source);
+	EXPECT_LE(1, ev[0].portev_events);
+	/* Two retrievals of the same timer need two fires. */
+	ASSERT_EQ(0, psx_port_getn(pn.portnfy_port, ev, 4, &n, &wait));
+	EXPECT_LE(2, n);
+	/* Disarmed and drained: a short wait times out. */
+	v = (struct itimerspec){ { 0, 0 }, { 0, 0 } };
+	ASSERT_EQ(0, psx_timer_settime(id, 0, &v, NULL));
+	n = 4;
+	psx_port_getn(pn.portnfy_port, ev, 4, &n, &brief);	/* drain */
+	EXPECT_EQ(-1, psx_port_get(pn.portnfy_port, &ev[0], &brief));
+	EXPECT_EQ(ETIME, errno);
+	/* No notify pointer, and the not-yet-built SIGEV_THREAD. */
+	sev.sigev_value.sival_ptr = NULL;
+	EXPECT_EQ(-1, psx_timer_create(CLOCK_MONOTONIC, &sev, &id));
+	EXPECT_EQ(EFAULT, errno);
+	sev.sigev_notify = SIGEV_THREAD;
+	EXPECT_EQ(-1, psx_timer_create(CLOCK_MONOTONIC, &sev, &id));
+	EXPECT_EQ(ENOTSUP, errno);
+	close(pn.portnfy_port);
+}
+
+TEST_HARNESS_MAIN

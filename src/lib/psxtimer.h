@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libpsxtimer: POSIX timers served by the psxtimer module (/dev/psxtimer),
+ * with the POSIX signatures and errno conventions (-1 and errno on
+ * failure), plus illumos's event ports.
+ *
+ * Timer ids (psx_timer_t) are the module's: small non-negative integers,
+ * lowest free first. SIGEV_PORT takes a psx_port_notify_t through
+ * sigev_value.sival_ptr, as illumos's port_notify_t.
+ *
+ * The public types are typedefs on purpose, as POSIX's timer_t and
+ * illumos's port_notify_t and port_event_t are. checkpatch-ignore: NEW_TYPEDEFS
+ */
+#ifndef PSXTIMER_LIB_H
+#define PSXTIMER_LIB_H
+
+#include <signal.h>
+#include <time.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef int psx_timer_t;
+
+/* illumos SIGEV_PORT (Linux has none): sigev_value.sival_ptr -> psx_port_notify_t */
+#define PSX_SIGEV_PORT 5
+
+typedef struct psx_port_notify {
+	int portnfy_port;	/* from psx_port_create() */
+	void *portnfy_user;	/* the cookie each event carries */
+} psx_port_notify_t;
+
+/* What psx_port_get() returns for a timer event (illumos port_event_t). */
+typedef struct psx_port_event {
+	int portev_events;		/* expirations since the last retrieval */
+	unsigned short portev_source;	/* PSX_PORT_SOURCE_TIMER */
+	unsigned long long portev_object;	/* the timer id */
+	void *portev_user;		/* portnfy_user */
+} psx_port_event_t;
+
+#define PSX_PORT_SOURCE_TIMER 1
+
+int psx_timer_create(clockid_t clock, struct sigevent *sev, psx_timer_t *timerid);
+int psx_timer_settime(psx_timer_t timerid, int flags, const struct itimerspec *value,
+		      struct itimerspec *ovalue);
+int psx_timer_gettime(psx_timer_t timerid, struct itimerspec *value);
+int psx_timer_delete(psx_timer_t timerid);
+int psx_timer_getoverrun(psx_timer_t timerid);
+
+int psx_clock_gettime(clockid_t clock, struct timespec *ts);
+int psx_clock_settime(clockid_t clock, const struct timespec *ts);
+int psx_clock_getres(clockid_t clock, struct timespec *res);
+
+/* An event port: a file descriptor (close() it when done). */
+int psx_port_create(void);
+/*
+ * Wait for at least *nget (at least 1) events, at most max, up to timeout
+ * (NULL: forever); *nget says how many came. 0, or -1 with errno: ETIME
+ * when the timeout passed first, EINTR, EACCES (another process's events).
+ */
+int psx_port_getn(int port, psx_port_event_t *list, unsigned int max, unsigned int *nget,
+		  const struct timespec *timeout);
+int psx_port_get(int port, psx_port_event_t *ev, const struct timespec *timeout);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PSXTIMER_LIB_H */
