@@ -90,7 +90,7 @@ struct psxtimer_port_event {
 	__u32 __reserved;
 };
 
-/* PSXTIMER_IOC_INFO: the module's version and limits. */
+/* PSXTIMER_IOC_INFO: the module's version, limits and counters. */
 struct psxtimer_info {
 	__u32 abi_version;	/* PSXTIMER_ABI_VERSION */
 	__u32 version_major;	/* module version */
@@ -98,7 +98,9 @@ struct psxtimer_info {
 	__u32 version_patch;
 	__u32 timer_max;	/* timers per process (module param) */
 	__u32 highres_interval_min_ns;	/* module param clock_highres_interval_min */
-	__u32 __reserved[10];	/* zero */
+	__u32 nr_timers;	/* timers alive now, in every process */
+	__u32 nr_procs;		/* processes with a timer table now */
+	__u32 __reserved[8];	/* zero */
 };
 
 /* Create flags. */
@@ -140,6 +142,34 @@ struct psxtimer_clock {
 	struct psxtimer_timespec ts;	/* out (in for settime) */
 };
 
+/*
+ * PSXTIMER_IOC_STAT: a process's timers, in id order, as `psxtimer stat`
+ * shows them. pid 0 (or the caller's own) is the calling process; any other
+ * process needs CAP_SYS_PTRACE (EPERM), and must exist in the caller's pid
+ * namespace (ESRCH). At most count entries are written to timers; count
+ * comes back as the number of timers the process has, so a caller whose
+ * buffer was too small can retry with a larger one. A process that never
+ * created a timer has none.
+ */
+struct psxtimer_stat_timer {
+	__s32 timer_id;
+	__s32 clock_id;
+	__s32 sigev_notify;	/* PSXTIMER_SIGEV_* */
+	__s32 sigev_signo;	/* signal notification; else 0 */
+	__s32 overrun;		/* what timer_getoverrun() returns now */
+	__u32 pending;		/* expirations waiting in the notification still queued; 0: none queued */
+	__u64 sigev_value;	/* si_value or port cookie */
+	struct psxtimer_itimerspec value;	/* timer_gettime(): it_value 0 = disarmed */
+};
+
+struct psxtimer_stat {
+	__s32 pid;		/* in: a process id, 0 for the caller */
+	__u32 count;		/* in: entries at timers; out: timers the process has */
+	__u64 timers;		/* in: user pointer to struct psxtimer_stat_timer[count] */
+	__u32 flags;		/* zero */
+	__u32 __reserved[3];	/* zero */
+};
+
 #define PSXTIMER_IOC_INFO _IOR(PSXTIMER_IOC_MAGIC, 0x00, struct psxtimer_info)
 #define PSXTIMER_IOC_TIMER_CREATE _IOWR(PSXTIMER_IOC_MAGIC, 0x01, struct psxtimer_create)
 #define PSXTIMER_IOC_TIMER_SETTIME _IOWR(PSXTIMER_IOC_MAGIC, 0x02, struct psxtimer_settime)
@@ -151,5 +181,6 @@ struct psxtimer_clock {
 /* A NULL argument succeeds without looking at the clock, as POSIX's res == NULL. */
 #define PSXTIMER_IOC_CLOCK_GETRES _IOWR(PSXTIMER_IOC_MAGIC, 0x08, struct psxtimer_clock)
 #define PSXTIMER_IOC_PORT_CREATE _IOWR(PSXTIMER_IOC_MAGIC, 0x09, struct psxtimer_port_create)
+#define PSXTIMER_IOC_STAT _IOWR(PSXTIMER_IOC_MAGIC, 0x0a, struct psxtimer_stat)
 
 #endif /* _UAPI_LINUX_PSXTIMER_H */
