@@ -372,7 +372,9 @@ TEST(sigev_none_disarm_reads_zero)
 /* TIMER_ABSTIME on each clock: a time ahead fires, a time past fires at once. */
 TEST(absolute_expiry)
 {
-	static const clockid_t clocks[] = { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME };
+	static const clockid_t clocks[] = {
+		CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_TAI,
+	};
 	int sig = SIGRTMIN + 2;
 	struct itimerspec v;
 	unsigned int i;

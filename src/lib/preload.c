@@ -218,7 +218,7 @@ static void init(void)
 #endif
 	if (!native_create || !native_delete || !native_getoverrun || !native_settime ||
 	    !native_gettime) {
-		say(dlerror(), "glibc's POSIX timer calls are not there: exiting");
+		say(dlerror() ?: "dlvsym", "glibc's POSIX timer calls are not there: exiting");
 		_exit(127);
 	}
 	pthread_atfork(table_fork_prepare, table_fork_parent, table_fork_child);
