@@ -15,6 +15,7 @@ struct psx_kproc;
 struct psx_ktimer;
 struct psx_itimer;
 struct psx_timespec;
+struct psx_timer_stat;
 
 /* errno values the core returns (negated), as the kernel defines them. */
 #define PSX_EPERM 1
@@ -83,6 +84,11 @@ int psx_sig_setup(struct psx_ktimer *kt, int signo, int timer_id,
 void psx_sig_teardown(struct psx_ktimer *kt);
 void psx_sig_fire(struct psx_ktimer *kt, unsigned long long count);
 int psx_sig_getoverrun(struct psx_ktimer *kt);
+/*
+ * For stat, from any process: signo, value, overrun (as getoverrun) and
+ * pending (the expirations the queued signal stands for; 0 if none queued).
+ */
+void psx_sig_stat(struct psx_ktimer *kt, struct psx_timer_stat *st);
 
 /*
  * Event port notification (port.c), illumos's port_associate_ksource,
@@ -99,6 +105,8 @@ int psx_port_setup(struct psx_ktimer *kt, int fd, unsigned long long cookie,
 void psx_port_teardown(struct psx_ktimer *kt);
 void psx_port_fire(struct psx_ktimer *kt, unsigned long long count);
 int psx_port_getoverrun(struct psx_ktimer *kt);
+/* For stat: value (the cookie), overrun, and pending (fires in the queued event). */
+void psx_port_stat(struct psx_ktimer *kt, struct psx_timer_stat *st);
 
 /*
  * Clocks and hrtimers (hrtimer_clock.c). Bases are the hrtimer clock bases

@@ -169,6 +169,24 @@ int psx_port_getoverrun(struct psx_ktimer *kt)
 	return READ_ONCE(kt->portev.overrun_last);
 }
 
+void psx_port_stat(struct psx_ktimer *kt, struct psx_timer_stat *st)
+{
+	struct psx_portev *ev = &kt->portev;
+	struct psx_port *port;
+
+	st->value = ev->cookie;
+	st->overrun = READ_ONCE(ev->overrun_last);
+	rcu_read_lock();
+	port = rcu_dereference(ev->port);
+	if (port) {
+		spin_lock_irq(&port->lock);
+		if (rcu_access_pointer(ev->port) == port && ev->queued)
+			st->pending = ev->pending;
+		spin_unlock_irq(&port->lock);
+	}
+	rcu_read_unlock();
+}
+
 /*
  * Take up to max events into out[] (timer_port_callback for each): -EACCES
  * if the first queued event belongs to another process, else the number
@@ -300,7 +318,7 @@ struct file *psx_port_file(unsigned int flags)
 	struct psx_port *port;
 	struct file *file;
 
-	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
+	port = psx_should_fail_alloc() ? NULL : kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
 	if (!port)
 		return ERR_PTR(-ENOMEM);
 	spin_lock_init(&port->lock);
