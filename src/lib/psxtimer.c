@@ -129,7 +129,7 @@ static void notify_name(char *buf, size_t len, const struct psxtimer_stat_timer 
 		return;
 	case PSXTIMER_SIGEV_THREAD_ID:
 		signal_name(sig, sizeof(sig), t->sigev_signo);
-		snprintf(buf, len, "%s to a thread", sig);
+		snprintf(buf, len, "%s/tid", sig);
 		return;
 	case PSXTIMER_SIGEV_THREAD:
 		snprintf(buf, len, "thread");
@@ -238,7 +238,7 @@ static void stat_print(pid_t pid, const struct psxtimer_stat_timer *t, unsigned 
 	printf("pid %d (%s): %u timer%s\n", pid ? pid : getpid(), comm, count, count == 1 ? "" : "s");
 	if (!count)
 		return;
-	printf("%4s  %-9s  %-14s  %-5s  %9s  %9s  %7s  %7s  %s\n", "ID", "CLOCK", "NOTIFY",
+	printf("%4s  %-9s  %-15s  %-5s  %9s  %9s  %7s  %7s  %s\n", "ID", "CLOCK", "NOTIFY",
 	       "ARMED", "NEXT", "INTERVAL", "OVERRUN", "PENDING", "VALUE");
 	for (i = 0; i < count; i++, t++) {
 		bool armed = t->value.it_value.tv_sec || t->value.it_value.tv_nsec;
@@ -251,7 +251,7 @@ static void stat_print(pid_t pid, const struct psxtimer_stat_timer *t, unsigned 
 		notify_name(notify, sizeof(notify), t);
 		duration(next, sizeof(next), &t->value.it_value);
 		duration(interval, sizeof(interval), &t->value.it_interval);
-		printf("%4d  %-9s  %-14s  %-5s  %9s  %9s  %7d  %7u  ", t->timer_id, clock,
+		printf("%4d  %-9s  %-15s  %-5s  %9s  %9s  %7d  %7u  ", t->timer_id, clock,
 		       notify, armed ? "yes" : "no", next, interval, t->overrun, t->pending);
 		if (t->sigev_notify == PSXTIMER_SIGEV_NONE)
 			printf("-\n");
@@ -526,7 +526,7 @@ static int demo_port(int fd)
 		goto out_close;
 	printf("after %lld ms, disarmed:\n", (end - start) / MSEC);
 	for (i = 0; i < 3; i++)
-		printf("  timer %d (%s, every %lld ms): %llu expirations (%lld periods passed) in %u port events, up to %d in one\n",
+		printf("  timer %d (%s, every %lld ms): %llu expirations (about %lld expected) in %u port events, up to %d in one\n",
 		       dts[i].id, dts[i].name, dts[i].period / MSEC, dts[i].expirations,
 		       (end - start) / dts[i].period, dts[i].reads, dts[i].most);
 	rc = stat_rc;
