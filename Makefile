@@ -57,6 +57,11 @@ LIBBUILD := $(CURDIR)/build/lib
 MODDIR = $(DESTDIR)/lib/modules/$(KVER)/extra
 BINDIR = $(DESTDIR)$(PREFIX)/bin
 LIBDIR = $(DESTDIR)$(PREFIX)/lib
+# The interposer also where ld.so's $$LIB points, 64-bit (Debian:
+# lib/x86_64-linux-gnu, a link) and i386 (lib32), so that one
+# LD_PRELOAD='$(PREFIX)/$$LIB/psxtimer-preload.so' serves both kinds of program.
+LIB32DIR = $(DESTDIR)$(PREFIX)/lib32
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 INCDIR = $(DESTDIR)$(PREFIX)/include
 MANDIR = $(DESTDIR)$(PREFIX)/share/man
 # psx_timer_create(3) documents every call; each has its own name too.
@@ -85,10 +90,19 @@ install: $(if $(MODULE),,modules)
 	install -m 644 src/lib/psxtimer.h $(INCDIR)/psxtimer.h
 	sed 's|^prefix=.*|prefix=$(PREFIX)|' $(LIBBUILD)/psxtimer.pc >$(LIBDIR)/pkgconfig/psxtimer.pc
 	chmod 644 $(LIBDIR)/pkgconfig/psxtimer.pc
-	@if [ -f $(LIBBUILD)/psxtimer-preload.so ]; then \
+	@if [ -f $(LIBBUILD)/psxtimer-preload.so ]; then set -e; \
 		echo "install -m 755 $(LIBBUILD)/psxtimer-preload.so $(LIBDIR)/psxtimer-preload.so"; \
 		install -m 755 $(LIBBUILD)/psxtimer-preload.so $(LIBDIR)/psxtimer-preload.so; \
+		if [ -n "$(MULTIARCH)" ]; then \
+			echo "ln -sfn ../psxtimer-preload.so $(LIBDIR)/$(MULTIARCH)/psxtimer-preload.so"; \
+			install -d $(LIBDIR)/$(MULTIARCH); \
+			ln -sfn ../psxtimer-preload.so $(LIBDIR)/$(MULTIARCH)/psxtimer-preload.so; \
+		fi; \
 	else echo "psxtimer: psxtimer-preload.so is not built; not installed"; fi
+	@if [ -f $(LIBBUILD)/32/psxtimer-preload.so ]; then \
+		echo "install -D -m 755 $(LIBBUILD)/32/psxtimer-preload.so $(LIB32DIR)/psxtimer-preload.so"; \
+		install -D -m 755 $(LIBBUILD)/32/psxtimer-preload.so $(LIB32DIR)/psxtimer-preload.so; \
+	fi
 	install -m 644 src/lib/man/psxtimer.1 $(MANDIR)/man1/psxtimer.1
 	install -m 644 src/lib/man/psx_timer_create.3 $(MANDIR)/man3/psx_timer_create.3
 	for p in $(MAN3_LINKS); do echo '.so man3/psx_timer_create.3' >$(MANDIR)/man3/$$p.3 || exit 1; done
@@ -102,7 +116,9 @@ uninstall:
 	@test -n "$(KVER)" || { echo "psxtimer: no $(KDIR)/include/config/kernel.release; pass KDIR=" >&2; exit 1; }
 	rm -f $(MODDIR)/psxtimer.ko $(BINDIR)/psxtimer $(LIBDIR)/libpsxtimer.a \
 		$(LIBDIR)/libpsxtimer.so.$(LIBVER) $(LIBDIR)/libpsxtimer.so.0 $(LIBDIR)/libpsxtimer.so \
-		$(LIBDIR)/psxtimer-preload.so $(INCDIR)/psxtimer.h $(LIBDIR)/pkgconfig/psxtimer.pc \
+		$(LIBDIR)/psxtimer-preload.so $(LIB32DIR)/psxtimer-preload.so \
+		$(if $(MULTIARCH),$(LIBDIR)/$(MULTIARCH)/psxtimer-preload.so) \
+		$(INCDIR)/psxtimer.h $(LIBDIR)/pkgconfig/psxtimer.pc \
 		$(MANDIR)/man1/psxtimer.1 $(MANDIR)/man3/psx_timer_create.3 \
 		$(patsubst %,$(MANDIR)/man3/%.3,$(MAN3_LINKS)) $(MANDIR)/man8/psxtimer-preload.8
 	@$(SBINPATH); if command -v depmod >/dev/null && [ -d $(DESTDIR)/lib/modules/$(KVER) ]; then \
