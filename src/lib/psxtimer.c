@@ -171,24 +171,19 @@ static void duration(char *buf, size_t len, const struct psxtimer_timespec *ts)
 }
 
 /*
- * The timers of pid (0: this process) into a malloc'ed array. The count
- * comes back as the number the process has, which may have grown since the
- * last try: retry with room for it until everything fit.
+ * The timers of pid (0: this process) into a malloc'ed array (NULL when it
+ * has none). The first call, with no room, learns how many there are; the
+ * count comes back as the number the process has, which may have grown by
+ * the next call: ask again with room for all, until they fit.
  */
 static int stat_get(int fd, pid_t pid, struct psxtimer_stat_timer **timers, unsigned int *count)
 {
 	struct psxtimer_stat_timer *buf = NULL, *bigger;
 	struct psxtimer_stat st;
-	unsigned int room = 16;
+	unsigned int room = 0;
 	int err;
 
 	for (;;) {
-		bigger = realloc(buf, room * sizeof(*buf));
-		if (!bigger) {
-			err = ENOMEM;
-			goto out_free;
-		}
-		buf = bigger;
 		memset(&st, 0, sizeof(st));
 		st.pid = pid;
 		st.count = room;
@@ -200,6 +195,12 @@ static int stat_get(int fd, pid_t pid, struct psxtimer_stat_timer **timers, unsi
 		if (st.count <= room)
 			break;
 		room = st.count;
+		bigger = realloc(buf, room * sizeof(*buf));
+		if (!bigger) {
+			err = ENOMEM;
+			goto out_free;
+		}
+		buf = bigger;
 	}
 	*timers = buf;
 	*count = st.count;
