@@ -168,11 +168,11 @@ TEST_F(stat, short_buffer_gets_the_full_count)
 
 	for (i = 0; i < 5; i++)
 		ASSERT_EQ(i, psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, NULL));
-	memset(buf, 0xa5, sizeof(buf));
+	memset(buf, 0xff, sizeof(buf));
 	EXPECT_EQ(5, psx_stat(self->fd, 0, buf, 2));
 	EXPECT_EQ(0, buf[0].timer_id);
 	EXPECT_EQ(1, buf[1].timer_id);
-	EXPECT_EQ((int)0xa5a5a5a5, buf[2].timer_id);	/* past count: untouched */
+	EXPECT_EQ(-1, buf[2].timer_id);	/* past count: untouched */
 	/* The default sigevent: SIGALRM, si_value the id. */
 	EXPECT_EQ(SIGALRM, buf[1].sigev_signo);
 	EXPECT_EQ(1ULL, buf[1].sigev_value);

@@ -95,7 +95,7 @@ void psx_sig_stat(struct psx_ktimer *kt, struct psx_timer_stat *st);
  * port_send_event, timer_port_callback and the dissociate paths.
  * setup: associate the timer with the port behind fd (the association
  * holds a reference on the port): -EBADF if fd is not open, -EINVAL if it
- * is not a psxtimer port. teardown: dissociate, dropping a queued event.
+ * is not a psxtimer port, -EACCES if another process made the port. teardown: dissociate, dropping a queued event.
  * fire: hardirq; queue the timer's event, or count the expirations while
  * it is queued (saturating); nothing once the port is closed.
  * getoverrun: the count of the last retrieved event minus one.

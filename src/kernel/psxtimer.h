@@ -46,7 +46,6 @@ struct psx_portev {
 	struct psx_port __rcu *port;	/* NULL once dissociated */
 	struct list_head anode;		/* on port->timers */
 	struct list_head qnode;		/* on port->queue while queued */
-	struct pid *owner;		/* only this process may retrieve it */
 	unsigned long long cookie;
 	int timer_id;
 	int pending;			/* fires since the last retrieval */
