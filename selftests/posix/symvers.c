@@ -4,10 +4,11 @@
  * against: under psxtimer-preload.so the interposer's for the timer_t-is-
  * a-pointer ABI (GLIBC_2.34, and GLIBC_2.3.3 on x86-64 or GLIBC_2.2 on
  * i386, from before glibc 2.34), and glibc's own for x86-64's GLIBC_2.2.5,
- * the older ABI of int timer ids, which the interposer leaves alone.
- * Natively, glibc's for all. Not a POSIX program: the versions are named
- * with .symver, as a program built against an older glibc has them, on
- * functions declared here under names of their own. checkpatch-ignore: AVOID_EXTERNS
+ * the older ABI of int timer ids, which the interposer leaves alone. With
+ * PSX_EXPECT=native, glibc's for all. Not a POSIX program: the versions
+ * are named with .symver, as a program built against an older glibc has
+ * them, on functions declared here under names of their own.
+ * checkpatch-ignore: AVOID_EXTERNS
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
