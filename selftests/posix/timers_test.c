@@ -446,6 +446,27 @@ TEST(deleted_id_is_einval)
 	EXPECT_EQ(EINVAL, errno);
 }
 
+/*
+ * A deleted timer's id stays invalid when the next timer is made: Linux
+ * numbers its timers on, the module reuses its lowest free id at once, and
+ * the interposer's handles carry a generation.
+ */
+TEST(deleted_id_stays_einval_after_a_new_timer)
+{
+	struct itimerspec v;
+	timer_t t, u;
+
+	ASSERT_EQ(0, make_timer(CLOCK_MONOTONIC, SIGEV_NONE, 0, NULL, &t));
+	ASSERT_EQ(0, timer_delete(t));
+	ASSERT_EQ(0, make_timer(CLOCK_MONOTONIC, SIGEV_NONE, 0, NULL, &u));
+	ASSERT_NE((uintptr_t)t, (uintptr_t)u);
+	errno = 0;
+	EXPECT_EQ(-1, timer_gettime(t, &v));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, timer_gettime(u, &v));
+	ASSERT_EQ(0, timer_delete(u));
+}
+
 TEST(bad_values_are_einval)
 {
 	/* tv_nsec of it_value and it_interval; 0 is a good one. */
@@ -751,6 +772,76 @@ TEST(sigev_thread_id_signals_that_thread)
 	EXPECT_EQ(77, w.si.si_value.sival_int);
 	EXPECT_FALSE(sig_pending(w.sig));
 	ASSERT_EQ(0, timer_delete(t));
+}
+
+/* Many timers (CPU-clock ones: the module has a per-process limit), each its own. */
+TEST(a_thousand_timers)
+{
+	enum { N = 1100 };
+	timer_t *t = calloc(N, sizeof(*t));
+	struct itimerspec v;
+	int i, before = kernel_timers();
+
+	ASSERT_TRUE(t != NULL);
+	for (i = 0; i < N; i++) {
+		ASSERT_EQ(0, make_timer(CLOCK_PROCESS_CPUTIME_ID, SIGEV_NONE, 0, NULL, &t[i]));
+		v = its(1000 * NSEC_PER_SEC, (i + 1) * MSEC);
+		ASSERT_EQ(0, timer_settime(t[i], 0, &v, NULL));
+	}
+	EXPECT_EQ(before < 0 ? -1 : before + N, kernel_timers());
+	for (i = 0; i < N; i++) {
+		ASSERT_EQ(0, timer_gettime(t[i], &v));
+		ASSERT_EQ((i + 1) * MSEC, ts_ns(&v.it_interval));
+	}
+	for (i = 0; i < N; i++)
+		ASSERT_EQ(0, timer_delete(t[i]));
+	EXPECT_EQ(before, kernel_timers());
+	free(t);
+}
+
+#define THREADS 4
+#define ROUNDS 100
+
+/* Each thread makes, checks and deletes timers of its own, all at once. */
+static void *churn(void *arg)
+{
+	long k = (long)arg, ok = 1;
+	struct itimerspec v;
+	timer_t t[2];
+	int r, j;
+
+	for (r = 0; r < ROUNDS && ok; r++) {
+		for (j = 0; j < 2; j++) {
+			clockid_t c = j ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC;
+
+			v = its(1000 * NSEC_PER_SEC, (k * 2 + j + 1) * MSEC);
+			ok &= !make_timer(c, SIGEV_NONE, 0, NULL, &t[j]) &&
+			      !timer_settime(t[j], 0, &v, NULL);
+		}
+		for (j = 0; j < 2; j++) {
+			ok &= !timer_gettime(t[j], &v) &&
+			      ts_ns(&v.it_interval) == (k * 2 + j + 1) * MSEC;
+			ok &= !timer_delete(t[j]);
+		}
+	}
+	return (void *)ok;
+}
+
+TEST(threads_make_and_delete_at_once)
+{
+	int before = kernel_timers();
+	pthread_t th[THREADS];
+	void *ok;
+	long k;
+
+	for (k = 0; k < THREADS; k++)
+		ASSERT_EQ(0, pthread_create(&th[k], NULL, churn, (void *)k));
+	for (k = 0; k < THREADS; k++) {
+		ASSERT_EQ(0, pthread_join(th[k], &ok));
+		EXPECT_EQ(1, (long)ok);
+	}
+	EXPECT_EQ(before, kernel_timers());
+	EXPECT_EQ(0, module_timers());
 }
 
 TEST_HARNESS_MAIN
