@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * libpsxtimer: the POSIX timer calls over /dev/psxtimer's ioctls. No lock
- * and no allocation on any call: the device is opened once (O_CLOEXEC) and
- * its fd shared; the module keys everything by the calling process, so a
- * forked child that inherits the fd simply starts with no timers.
+ * libpsxtimer: the POSIX timer calls over /dev/psxtimer's ioctls. The
+ * device is opened once (O_CLOEXEC) and its fd shared; the module keys
+ * everything by the calling process, so a forked child that inherits the fd
+ * simply starts with no timers. settime, gettime and getoverrun are one
+ * ioctl each: no lock, no allocation. SIGEV_THREAD (below) keeps a table of
+ * its helpers, which only create, delete and fork touch.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -60,6 +64,308 @@ static int ts_out(struct timespec *to, const struct psxtimer_timespec *from)
 	return 0;
 }
 
+/*
+ * SIGEV_THREAD, after illumos libc (port/rt/sigev_thread.c): the module
+ * treats the timer as a port timer, and a helper thread per timer waits on
+ * that port and calls the function for each event. illumos hands each event
+ * to a one-thread pool and waits for it; here the helper calls the function
+ * itself, which is the same sequence of calls with one thread less.
+ *
+ * Locking. sev_lock protects the table sev_table[] (timer id -> helper),
+ * which only create, delete and the fork handlers touch: settime, gettime
+ * and getoverrun never look at it. Each helper's own lock protects its
+ * deleted, gone and waiting flags; it is what makes a delete and the
+ * helper agree on who frees the struct sev_thread (the last of the two
+ * to let go) and on whether the helper needs waking. sev_lock is taken
+ * before a helper's lock, never the other way round.
+ *
+ * Waking a helper blocked in read() on its port: nothing the module does
+ * on delete wakes it, and closing an fd does not interrupt a read on it,
+ * so delete cancels the helper (read() is a cancellation point). It does
+ * so only while the helper is in or about to enter that read, with
+ * cancellation enabled there and nowhere else in the helper's own code, so
+ * a notification function is never cancelled by the library.
+ */
+struct sev_thread {
+	pthread_mutex_t lock;
+	pthread_t thread;
+	int port;			/* the helper's port: it closes it */
+	void (*fn)(union sigval value);
+	union sigval value;
+	bool deleted;			/* psx_timer_delete() ran: the helper frees */
+	bool gone;			/* the helper ended first: delete frees */
+	bool waiting;			/* in (or entering) read(): cancel to wake */
+};
+
+static pthread_mutex_t sev_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sev_thread **sev_table;	/* by timer id */
+static unsigned int sev_size;
+static pthread_once_t sev_once = PTHREAD_ONCE_INIT;
+static int sev_once_err;
+
+/* The helper the calling thread is, if it is one (a fork from a function). */
+static __thread struct sev_thread *sev_self;
+
+static void sev_free(struct sev_thread *st)
+{
+	close(st->port);
+	free(st);
+}
+
+/* The helper ends: by delete, by its function ending the thread, or by cancel. */
+static void sev_helper_exit(void *arg)
+{
+	struct sev_thread *st = arg;
+	bool last;
+
+	pthread_mutex_lock(&st->lock);
+	last = st->deleted;
+	if (!last)
+		st->gone = true;
+	pthread_mutex_unlock(&st->lock);
+	if (last)
+		sev_free(st);
+}
+
+/* true: delete has run, stop; else note whether we are about to wait. */
+static bool sev_helper_check(struct sev_thread *st, bool waiting)
+{
+	bool deleted;
+
+	pthread_mutex_lock(&st->lock);
+	deleted = st->deleted;
+	st->waiting = waiting && !deleted;
+	pthread_mutex_unlock(&st->lock);
+	return deleted;
+}
+
+static void *sev_helper(void *arg)
+{
+	struct sev_thread *st = arg;
+	struct psxtimer_port_event ev;
+	sigset_t mask;
+	ssize_t n;
+
+	sev_self = st;
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	pthread_sigmask(SIG_SETMASK, NULL, &mask);
+	pthread_cleanup_push(sev_helper_exit, st);
+	while (!sev_helper_check(st, true)) {
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+		n = read(st->port, &ev, sizeof(ev));
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+		if (sev_helper_check(st, false))
+			break;
+		if (n != sizeof(ev)) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			break;	/* cannot happen on our own port: give up as illumos does */
+		}
+		/* As the start routine of a new thread: cancellable, deferred. */
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+		st->fn(st->value);
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+		pthread_setcanceltype(PTHREAD_CANCEL_DEFERRED, NULL);
+		pthread_sigmask(SIG_SETMASK, &mask, NULL);
+	}
+	pthread_cleanup_pop(1);
+	return NULL;
+}
+
+/*
+ * Stop a helper taken out of the table. Its timer is gone from the module
+ * already, so no event comes any more; a helper in read() is cancelled, one
+ * running the function (maybe this very thread) sees deleted when it returns.
+ */
+static void sev_stop(struct sev_thread *st)
+{
+	bool gone;
+
+	pthread_mutex_lock(&st->lock);
+	gone = st->gone;
+	st->deleted = true;
+	if (st->waiting && sev_self != st)
+		pthread_cancel(st->thread);
+	pthread_mutex_unlock(&st->lock);
+	if (gone)
+		sev_free(st);
+}
+
+/*
+ * fork: hold sev_lock across it so the child's table is whole. The child
+ * has none of the parent's timers and none of its helpers: drop them all
+ * (closing the child's copies of their ports; the parent's stay open). A
+ * helper's lock may have been held by a thread that is not in the child,
+ * so it is not taken; the one helper that can be in the child, the thread
+ * that forked from inside its function, gets a fresh lock and is told its
+ * timer is deleted, so it ends when the function returns.
+ */
+static void sev_prepare(void)
+{
+	pthread_mutex_lock(&sev_lock);
+}
+
+static void sev_parent(void)
+{
+	pthread_mutex_unlock(&sev_lock);
+}
+
+static void sev_child(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < sev_size; i++) {
+		struct sev_thread *st = sev_table[i];
+
+		if (!st)
+			continue;
+		if (st == sev_self) {
+			pthread_mutex_init(&st->lock, NULL);
+			st->deleted = true;
+			st->waiting = false;
+		} else {
+			sev_free(st);
+		}
+	}
+	free(sev_table);
+	sev_table = NULL;
+	sev_size = 0;
+	pthread_mutex_init(&sev_lock, NULL);
+}
+
+static void sev_init(void)
+{
+	sev_once_err = pthread_atfork(sev_prepare, sev_parent, sev_child);
+}
+
+/* Room in sev_table for id, under sev_lock: false when out of memory. */
+static bool sev_reserve(unsigned int id)
+{
+	unsigned int size = sev_size ? sev_size : 32;
+	struct sev_thread **table;
+
+	while (size <= id)
+		size *= 2;
+	if (size == sev_size)
+		return true;
+	table = realloc(sev_table, size * sizeof(*table));
+	if (!table)
+		return false;
+	memset(table + sev_size, 0, (size - sev_size) * sizeof(*table));
+	sev_table = table;
+	sev_size = size;
+	return true;
+}
+
+/* The helper of timer id, out of the table; NULL if it has none. */
+static struct sev_thread *sev_take(psx_timer_t id)
+{
+	struct sev_thread *st = NULL;
+
+	pthread_mutex_lock(&sev_lock);
+	if (id >= 0 && (unsigned int)id < sev_size) {
+		st = sev_table[id];
+		sev_table[id] = NULL;
+	}
+	pthread_mutex_unlock(&sev_lock);
+	return st;
+}
+
+static int timer_create_ioctl(struct psxtimer_create *c, psx_timer_t *timerid)
+{
+	if (dev_ioctl(PSXTIMER_IOC_TIMER_CREATE, c))
+		return -1;
+	*timerid = c->timer_id;
+	return 0;
+}
+
+static int timer_delete_ioctl(psx_timer_t timerid)
+{
+	struct psxtimer_timer t = { .timer_id = timerid };
+
+	return dev_ioctl(PSXTIMER_IOC_TIMER_DELETE, &t);
+}
+
+/*
+ * The helper is created from the caller's attributes themselves: pthread_create
+ * reads what it needs from them, so the caller may destroy them as soon as
+ * we return. It is then detached, as illumos makes every SIGEV_THREAD thread
+ * (nobody could join it); glibc has no call to clone attributes, and a
+ * field-by-field copy could miss one. It starts with every signal blocked
+ * (illumos blocks them all in its helpers), unless the attributes set a mask.
+ */
+static int sev_timer_create(struct psxtimer_create *c, const struct sigevent *sev,
+			    psx_timer_t *timerid)
+{
+	struct psxtimer_port_create p = { .flags = PSXTIMER_PORT_CLOEXEC };
+	pthread_attr_t *attr = sev->sigev_notify_attributes;
+	struct sev_thread *st;
+	sigset_t all, old;
+	psx_timer_t id;
+	int err, detach = PTHREAD_CREATE_JOINABLE;
+
+	if (!sev->sigev_notify_function) {
+		errno = EINVAL;
+		return -1;
+	}
+	pthread_once(&sev_once, sev_init);
+	if (sev_once_err) {
+		errno = sev_once_err;
+		return -1;
+	}
+	if (attr && pthread_attr_getdetachstate(attr, &detach)) {
+		errno = EINVAL;
+		return -1;
+	}
+	st = calloc(1, sizeof(*st));
+	if (!st) {
+		errno = ENOMEM;
+		return -1;
+	}
+	pthread_mutex_init(&st->lock, NULL);
+	st->fn = sev->sigev_notify_function;
+	st->value = sev->sigev_value;
+	if (dev_ioctl(PSXTIMER_IOC_PORT_CREATE, &p))
+		goto out_free;
+	st->port = p.fd;
+	c->sigevent.sigev_notify = PSXTIMER_SIGEV_THREAD;
+	c->sigevent.sigev_port = p.fd;
+	if (timer_create_ioctl(c, &id))
+		goto out_close;
+
+	pthread_mutex_lock(&sev_lock);
+	err = sev_reserve(id) ? 0 : ENOMEM;
+	pthread_mutex_unlock(&sev_lock);
+	if (err)
+		goto out_delete;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&st->thread, attr, sev_helper, st);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err)
+		goto out_delete;
+	if (detach == PTHREAD_CREATE_JOINABLE)
+		pthread_detach(st->thread);
+
+	pthread_mutex_lock(&sev_lock);
+	sev_table[id] = st;
+	pthread_mutex_unlock(&sev_lock);
+	*timerid = id;
+	return 0;
+
+out_delete:
+	timer_delete_ioctl(id);
+	errno = err;
+out_close:
+	err = errno;
+	close(p.fd);
+	errno = err;
+out_free:
+	free(st);
+	return -1;
+}
+
 int psx_timer_create(clockid_t clock, struct sigevent *sev, psx_timer_t *timerid)
 {
 	struct psxtimer_create c = { .clock_id = clock };
@@ -82,15 +388,10 @@ int psx_timer_create(clockid_t clock, struct sigevent *sev, psx_timer_t *timerid
 			c.sigevent.sigev_port = pn->portnfy_port;
 			c.sigevent.sigev_value = (uintptr_t)pn->portnfy_user;
 		} else if (sev->sigev_notify == SIGEV_THREAD) {
-			/* Helper threads on a port come with the rest of the library. */
-			errno = ENOTSUP;
-			return -1;
+			return sev_timer_create(&c, sev, timerid);
 		}
 	}
-	if (dev_ioctl(PSXTIMER_IOC_TIMER_CREATE, &c))
-		return -1;
-	*timerid = c.timer_id;
-	return 0;
+	return timer_create_ioctl(&c, timerid);
 }
 
 int psx_timer_settime(psx_timer_t timerid, int flags, const struct itimerspec *value,
@@ -124,11 +425,23 @@ int psx_timer_gettime(psx_timer_t timerid, struct itimerspec *value)
 	return 0;
 }
 
+/*
+ * A SIGEV_THREAD timer leaves the table first, so the id cannot be reused
+ * (by a create) while it still names the old helper; the helper is stopped
+ * once the module has deleted the timer, so no event can come after.
+ */
 int psx_timer_delete(psx_timer_t timerid)
 {
-	struct psxtimer_timer t = { .timer_id = timerid };
+	struct sev_thread *st = sev_take(timerid);
+	int ret = timer_delete_ioctl(timerid);
 
-	return dev_ioctl(PSXTIMER_IOC_TIMER_DELETE, &t);
+	if (st) {
+		int err = errno;
+
+		sev_stop(st);
+		errno = err;
+	}
+	return ret;
 }
 
 int psx_timer_getoverrun(psx_timer_t timerid)
