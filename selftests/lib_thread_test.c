@@ -55,10 +55,9 @@ static void sleep_ms(int ms)
 		;
 }
 
-/* Threads of this process, from /proc/self/task. */
-static int nthreads(void)
+static int count_dir(const char *path)
 {
-	DIR *d = opendir("/proc/self/task");
+	DIR *d = opendir(path);
 	struct dirent *e;
 	int n = 0;
 
@@ -68,6 +67,18 @@ static int nthreads(void)
 		n += e->d_name[0] != '.';
 	closedir(d);
 	return n;
+}
+
+/* Threads of this process. */
+static int nthreads(void)
+{
+	return count_dir("/proc/self/task");
+}
+
+/* Open fds of this process (the count's own included). */
+static int nfds(void)
+{
+	return count_dir("/proc/self/fd");
 }
 
 /* Wait until the process has n threads (helpers end after delete). */
@@ -320,8 +331,11 @@ TEST(errors_leave_no_thread_port_or_timer)
 	EXPECT_EQ(-1, create_thread_timer(never, NULL, &attr, &id));
 	EXPECT_EQ(EINVAL, errno);
 	pthread_attr_destroy(&attr);
-	/* None of it left a helper, a port or a module timer behind. */
-	EXPECT_EQ(base, nthreads());
+	/*
+	 * None of it left a helper, a port or a module timer behind (glibc's
+	 * thread that failed its affinity exits on its own, soon after).
+	 */
+	EXPECT_EQ(base, wait_nthreads(base));
 	EXPECT_EQ(fd, lowest_fd());
 	ASSERT_EQ(0, create_thread_timer(never, NULL, NULL, &id));
 	EXPECT_EQ(0, id);
@@ -457,6 +471,32 @@ TEST(delete_from_another_thread_while_the_function_runs)
 	EXPECT_EQ(base, wait_nthreads(base));
 }
 
+static void exit_fn(union sigval v)
+{
+	sem_post(v.sival_ptr);
+	pthread_exit(NULL);
+}
+
+TEST(a_function_that_ends_its_thread_ends_the_calls)
+{
+	int base = nthreads(), fd;
+	psx_timer_t id;
+	sem_t called;
+
+	sem_init(&called, 0, 0);
+	ASSERT_EQ(0, psx_clock_getres(CLOCK_MONOTONIC, NULL));
+	fd = lowest_fd();
+	ASSERT_EQ(0, create_thread_timer(exit_fn, &called, NULL, &id));
+	ASSERT_EQ(0, arm(id, MS, MS));
+	ASSERT_EQ(0, wait_sem(&called, WAIT_MS));
+	EXPECT_EQ(base, wait_nthreads(base));
+	/* The timer lives on, silent; delete frees what the helper left. */
+	EXPECT_LE(0, psx_timer_getoverrun(id));
+	EXPECT_EQ(0, psx_timer_delete(id));
+	EXPECT_EQ(fd, lowest_fd());
+	EXPECT_EQ(-1, sem_trywait(&called));
+}
+
 static int counts[20];
 
 static void count(union sigval v)
@@ -493,13 +533,16 @@ TEST(delete_races_with_fires)
 		EXPECT_GE(at_delete[i] + 1, counts[i]);
 }
 
-/* In a child: its own SIGEV_THREAD timer works; 0, or the bits that failed. */
-static int child_checks(psx_timer_t parent_a, psx_timer_t parent_b)
+/*
+ * In a child: none of the parent's timers, nor the copies of their two
+ * ports; its own SIGEV_THREAD timer works. 0, or the bits that failed.
+ */
+static int child_checks(psx_timer_t parent_a, psx_timer_t parent_b, int parent_fds)
 {
 	struct itimerspec cur;
 	int fail = 0;
 
-	if (nthreads() != 1)
+	if (nthreads() != 1 || nfds() != parent_fds - 2)
 		fail |= 1;
 	if (psx_timer_gettime(parent_a, &cur) != -1 || errno != EINVAL)
 		fail |= 2;
@@ -521,7 +564,7 @@ static int child_checks(psx_timer_t parent_a, psx_timer_t parent_b)
 
 TEST(fork_with_live_timers)
 {
-	int base = nthreads(), status, n;
+	int base = nthreads(), status, fds, n;
 	struct slow s;
 	pid_t pid;
 
@@ -535,10 +578,11 @@ TEST(fork_with_live_timers)
 	ASSERT_EQ(0, wait_sem(&s.entered, WAIT_MS));
 	ASSERT_EQ(0, wait_sem(&recs[0].called, WAIT_MS));
 	fflush(NULL);
+	fds = nfds();
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid)
-		_exit(child_checks(s.id, recs[0].id));
+		_exit(child_checks(s.id, recs[0].id, fds));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
@@ -557,7 +601,11 @@ TEST(fork_with_live_timers)
 	EXPECT_EQ(base, wait_nthreads(base));
 }
 
-/* fork() inside the function: the child returns from it, and so ends. */
+/*
+ * fork() inside the function: the child returns from it, and so ends. The
+ * timer is one-shot, so a child helper that went on waiting on the port
+ * would wait forever: the parent gives it WAIT_MS, then kills it.
+ */
 struct forker {
 	sem_t called;
 	psx_timer_t id;
@@ -570,6 +618,7 @@ static void fork_fn(union sigval v)
 	struct forker *f = v.sival_ptr;
 	struct itimerspec cur;
 	pid_t pid;
+	int i;
 
 	if (__atomic_fetch_add(&f->n, 1, __ATOMIC_SEQ_CST) == 0) {
 		pid = fork();
@@ -580,8 +629,16 @@ static void fork_fn(union sigval v)
 				_exit(2);
 			return;	/* the child's last thread ends: exit status 0 */
 		}
-		if (pid < 0 || waitpid(pid, &f->status, 0) != pid)
-			f->status = -1;
+		f->status = -1;
+		for (i = 0; pid > 0 && i < WAIT_MS; i++) {
+			if (waitpid(pid, &f->status, WNOHANG) == pid)
+				break;
+			sleep_ms(1);
+		}
+		if (pid > 0 && i == WAIT_MS) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+		}
 	}
 	sem_post(&f->called);
 }
@@ -594,11 +651,12 @@ TEST(fork_inside_the_function)
 	sem_init(&f.called, 0, 0);
 	fflush(NULL);
 	ASSERT_EQ(0, create_thread_timer(fork_fn, &f, NULL, &f.id));
-	ASSERT_EQ(0, arm(f.id, 2 * MS, 2 * MS));
-	ASSERT_EQ(0, wait_sem(&f.called, WAIT_MS));
+	ASSERT_EQ(0, arm(f.id, 2 * MS, 0));
+	ASSERT_EQ(0, wait_sem(&f.called, 2 * WAIT_MS));
 	EXPECT_TRUE(WIFEXITED(f.status));
 	EXPECT_EQ(0, WEXITSTATUS(f.status));
 	/* The parent's helper goes on calling. */
+	ASSERT_EQ(0, arm(f.id, 2 * MS, 0));
 	ASSERT_EQ(0, wait_sem(&f.called, WAIT_MS));
 	EXPECT_EQ(0, psx_timer_delete(f.id));
 	EXPECT_EQ(base, wait_nthreads(base));

@@ -197,8 +197,9 @@ static void sev_stop(struct sev_thread *st)
  * (closing the child's copies of their ports; the parent's stay open). A
  * helper's lock may have been held by a thread that is not in the child,
  * so it is not taken; the one helper that can be in the child, the thread
- * that forked from inside its function, gets a fresh lock and is told its
- * timer is deleted, so it ends when the function returns.
+ * that forked from inside its function (never holding its own lock there),
+ * gets its lock initialised afresh and is told its timer is deleted, so it
+ * ends when the function returns.
  */
 static void sev_prepare(void)
 {
@@ -230,7 +231,8 @@ static void sev_child(void)
 	free(sev_table);
 	sev_table = NULL;
 	sev_size = 0;
-	pthread_mutex_init(&sev_lock, NULL);
+	/* Taken by sev_prepare: the child's one thread is the one that holds it. */
+	pthread_mutex_unlock(&sev_lock);
 }
 
 static void sev_init(void)
