@@ -533,6 +533,48 @@ TEST(delete_races_with_fires)
 		EXPECT_GE(at_delete[i] + 1, counts[i]);
 }
 
+/* Four threads creating, firing and deleting SIGEV_THREAD timers at once. */
+struct churner {
+	sem_t called;
+	int fails;
+};
+
+static void post(union sigval v)
+{
+	sem_post(v.sival_ptr);
+}
+
+static void *churn(void *arg)
+{
+	struct churner *c = arg;
+	psx_timer_t id;
+	int i;
+
+	for (i = 0; i < 10; i++) {
+		if (create_thread_timer(post, &c->called, NULL, &id) || arm(id, 200000, 0) ||
+		    wait_sem(&c->called, WAIT_MS) || psx_timer_delete(id))
+			c->fails++;
+	}
+	return NULL;
+}
+
+TEST(threads_create_and_delete_at_once)
+{
+	struct churner c[4] = {};
+	int base = nthreads(), i;
+	pthread_t t[4];
+
+	for (i = 0; i < 4; i++) {
+		sem_init(&c[i].called, 0, 0);
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, churn, &c[i]));
+	}
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, pthread_join(t[i], NULL));
+		EXPECT_EQ(0, c[i].fails);
+	}
+	EXPECT_EQ(base, wait_nthreads(base));
+}
+
 /*
  * In a child: none of the parent's timers, nor the copies of their two
  * ports; its own SIGEV_THREAD timer works. 0, or the bits that failed.
