@@ -215,18 +215,15 @@ static void sev_child(void)
 {
 	unsigned int i;
 
+	/* In the table or not (deleted already, the function still running). */
+	if (sev_self) {
+		pthread_mutex_init(&sev_self->lock, NULL);
+		sev_self->deleted = true;
+		sev_self->waiting = false;
+	}
 	for (i = 0; i < sev_size; i++) {
-		struct sev_thread *st = sev_table[i];
-
-		if (!st)
-			continue;
-		if (st == sev_self) {
-			pthread_mutex_init(&st->lock, NULL);
-			st->deleted = true;
-			st->waiting = false;
-		} else {
-			sev_free(st);
-		}
+		if (sev_table[i] && sev_table[i] != sev_self)
+			sev_free(sev_table[i]);
 	}
 	free(sev_table);
 	sev_table = NULL;
