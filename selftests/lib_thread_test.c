@@ -304,6 +304,30 @@ static void never(union sigval v)
 	abort();
 }
 
+/* In a child, as nobody: 0, or the bits that failed. */
+static int nobody_checks(int fd)
+{
+	struct sched_param sp = { .sched_priority = sched_get_priority_min(SCHED_FIFO) };
+	pthread_attr_t attr;
+	psx_timer_t id;
+	int fail = 0;
+
+	if (setgid(65534) || setuid(65534))
+		return 1;
+	if (pthread_attr_init(&attr) ||
+	    pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED) ||
+	    pthread_attr_setschedpolicy(&attr, SCHED_FIFO) ||
+	    pthread_attr_setschedparam(&attr, &sp))
+		return 2;
+	if (create_thread_timer(never, NULL, &attr, &id) != -1 || errno != EPERM)
+		fail |= 4;
+	if (wait_nthreads(1) != 1)
+		fail |= 8;
+	if (lowest_fd() != fd)
+		fail |= 16;
+	return fail;
+}
+
 TEST(errors_leave_no_thread_port_or_timer)
 {
 	struct sigevent sev = { .sigev_notify = SIGEV_THREAD };
@@ -340,6 +364,19 @@ TEST(errors_leave_no_thread_port_or_timer)
 	ASSERT_EQ(0, create_thread_timer(never, NULL, NULL, &id));
 	EXPECT_EQ(0, id);
 	EXPECT_EQ(0, psx_timer_delete(id));
+
+	/* As nobody: a real-time policy is pthread_create's EPERM. */
+	if (!geteuid()) {
+		int status;
+		pid_t pid = fork();
+
+		ASSERT_LE(0, pid);
+		if (!pid)
+			_exit(nobody_checks(fd));
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_TRUE(WIFEXITED(status));
+		EXPECT_EQ(0, WEXITSTATUS(status));
+	}
 
 	/* The module's EAGAIN at timer_max, after the port was made. */
 	sev.sigev_notify = SIGEV_NONE;
@@ -576,7 +613,7 @@ TEST(threads_create_and_delete_at_once)
 }
 
 /*
- * In a child: none of the parent's timers, nor the copies of their two
+ * In a child: none of the parent's timers, nor the copies of their three
  * ports; its own SIGEV_THREAD timer works. 0, or the bits that failed.
  */
 static int child_checks(psx_timer_t parent_a, psx_timer_t parent_b, int parent_fds)
@@ -584,7 +621,7 @@ static int child_checks(psx_timer_t parent_a, psx_timer_t parent_b, int parent_f
 	struct itimerspec cur;
 	int fail = 0;
 
-	if (nthreads() != 1 || nfds() != parent_fds - 2)
+	if (nthreads() != 1 || nfds() != parent_fds - 3)
 		fail |= 1;
 	if (psx_timer_gettime(parent_a, &cur) != -1 || errno != EINVAL)
 		fail |= 2;
@@ -607,18 +644,27 @@ static int child_checks(psx_timer_t parent_a, psx_timer_t parent_b, int parent_f
 TEST(fork_with_live_timers)
 {
 	int base = nthreads(), status, fds, n;
-	struct slow s;
+	struct slow s, gone;
 	pid_t pid;
 
-	/* A helper inside a call, and another between fires, at the fork. */
+	/*
+	 * At the fork: a helper inside a call; one inside a call whose timer
+	 * is deleted already (its port still open until the call returns);
+	 * and one between fires.
+	 */
 	slow_init(&s);
+	slow_init(&gone);
 	rec_init(&recs[0]);
 	ASSERT_EQ(0, create_thread_timer(slow_fn, &s, NULL, &s.id));
+	ASSERT_EQ(0, create_thread_timer(slow_fn, &gone, NULL, &gone.id));
 	ASSERT_EQ(0, create_thread_timer(record, &recs[0], NULL, &recs[0].id));
 	ASSERT_EQ(0, arm(s.id, 2 * MS, 2 * MS));
+	ASSERT_EQ(0, arm(gone.id, 2 * MS, 2 * MS));
 	ASSERT_EQ(0, arm(recs[0].id, 2 * MS, 2 * MS));
 	ASSERT_EQ(0, wait_sem(&s.entered, WAIT_MS));
+	ASSERT_EQ(0, wait_sem(&gone.entered, WAIT_MS));
 	ASSERT_EQ(0, wait_sem(&recs[0].called, WAIT_MS));
+	ASSERT_EQ(0, psx_timer_delete(gone.id));
 	fflush(NULL);
 	fds = nfds();
 	pid = fork();
@@ -638,9 +684,12 @@ TEST(fork_with_live_timers)
 	ASSERT_EQ(0, wait_sem(&s.called, WAIT_MS));
 	ASSERT_EQ(0, wait_sem(&s.called, WAIT_MS));
 	EXPECT_LE(2, slow_calls(&s));
+	sem_post(&gone.release);
+	ASSERT_EQ(0, wait_sem(&gone.called, WAIT_MS));
 	EXPECT_EQ(0, psx_timer_delete(s.id));
 	EXPECT_EQ(0, psx_timer_delete(recs[0].id));
 	EXPECT_EQ(base, wait_nthreads(base));
+	EXPECT_EQ(1, slow_calls(&gone));
 }
 
 /*

@@ -71,9 +71,12 @@ static int ts_out(struct timespec *to, const struct psxtimer_timespec *from)
  * to a one-thread pool and waits for it; here the helper calls the function
  * itself, which is the same sequence of calls with one thread less.
  *
- * Locking. sev_lock protects the table sev_table[] (timer id -> helper),
- * which only create, delete and the fork handlers touch: settime, gettime
- * and getoverrun never look at it. Each helper's own lock protects its
+ * Locking. sev_lock protects the table sev_table[] (timer id -> helper)
+ * and the list sev_all of every helper alive, deleted or not (so a fork
+ * closes the child's copy of every helper's port, even one a delete has
+ * just let go); only create, delete, a helper's end and the fork handlers
+ * touch them: settime, gettime and getoverrun never do. Each helper's own
+ * lock protects its
  * deleted, gone and waiting flags; it is what makes a delete and the
  * helper agree on who frees the struct sev_thread (the last of the two
  * to let go) and on whether the helper needs waking. sev_lock is taken
@@ -95,10 +98,12 @@ struct sev_thread {
 	bool deleted;			/* psx_timer_delete() ran: the helper frees */
 	bool gone;			/* the helper ended first: delete frees */
 	bool waiting;			/* in (or entering) read(): cancel to wake */
+	struct sev_thread *next, **pprev;	/* on sev_all */
 };
 
 static pthread_mutex_t sev_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sev_thread **sev_table;	/* by timer id */
+static struct sev_thread *sev_all;
 static unsigned int sev_size;
 static pthread_once_t sev_once = PTHREAD_ONCE_INIT;
 static int sev_once_err;
@@ -106,8 +111,23 @@ static int sev_once_err;
 /* The helper the calling thread is, if it is one (a fork from a function). */
 static __thread struct sev_thread *sev_self;
 
+/* Under sev_lock. */
+static void sev_link(struct sev_thread *st)
+{
+	st->next = sev_all;
+	if (sev_all)
+		sev_all->pprev = &st->next;
+	st->pprev = &sev_all;
+	sev_all = st;
+}
+
 static void sev_free(struct sev_thread *st)
 {
+	pthread_mutex_lock(&sev_lock);
+	*st->pprev = st->next;
+	if (st->next)
+		st->next->pprev = st->pprev;
+	pthread_mutex_unlock(&sev_lock);
 	close(st->port);
 	free(st);
 }
@@ -192,9 +212,10 @@ static void sev_stop(struct sev_thread *st)
 }
 
 /*
- * fork: hold sev_lock across it so the child's table is whole. The child
- * has none of the parent's timers and none of its helpers: drop them all
- * (closing the child's copies of their ports; the parent's stay open). A
+ * fork: hold sev_lock across it so the child's table and list are whole.
+ * The child has none of the parent's timers and none of its helpers: drop
+ * every one on sev_all, closing the child's copies of their ports (the
+ * parent's stay open), those of helpers deleted but not yet ended too. A
  * helper's lock may have been held by a thread that is not in the child,
  * so it is not taken; the one helper that can be in the child, the thread
  * that forked from inside its function (never holding its own lock there),
@@ -213,17 +234,22 @@ static void sev_parent(void)
 
 static void sev_child(void)
 {
-	unsigned int i;
+	struct sev_thread *st, *next;
 
-	/* In the table or not (deleted already, the function still running). */
+	for (st = sev_all; st; st = next) {
+		next = st->next;
+		if (st != sev_self) {
+			close(st->port);
+			free(st);
+		}
+	}
+	sev_all = NULL;
+	/* Its timer in the table or not (deleted, the function still running). */
 	if (sev_self) {
 		pthread_mutex_init(&sev_self->lock, NULL);
 		sev_self->deleted = true;
 		sev_self->waiting = false;
-	}
-	for (i = 0; i < sev_size; i++) {
-		if (sev_table[i] && sev_table[i] != sev_self)
-			sev_free(sev_table[i]);
+		sev_link(sev_self);
 	}
 	free(sev_table);
 	sev_table = NULL;
@@ -349,6 +375,7 @@ static int sev_timer_create(struct psxtimer_create *c, const struct sigevent *se
 
 	pthread_mutex_lock(&sev_lock);
 	sev_table[id] = st;
+	sev_link(st);
 	pthread_mutex_unlock(&sev_lock);
 	*timerid = id;
 	return 0;
