@@ -21,9 +21,11 @@
  * thread uses it. Each call starts with the helper's initial signal mask
  * and cancellation enabled and deferred, as a new thread would.
  * psx_timer_delete() does not wait for a call in progress (illumos does
- * not either), so a function may delete its own timer; once it returns,
- * no further call begins. A function that ends its thread (pthread_exit)
- * ends the calls for its timer. A function given as NULL is EINVAL.
+ * not either), so a function may delete its own timer; once delete has
+ * returned, no further call begins (one running finishes). A function
+ * that ends its thread (pthread_exit) ends the calls for its timer, which
+ * stays, silent, until deleted. A function given as NULL is EINVAL; the
+ * errors of pthread_create (EAGAIN, EINVAL, EPERM) are create's.
  *
  * fork: the child has no timers (the module's table is per process) and no
  * helpers; the library forgets the parent's SIGEV_THREAD timers in the
