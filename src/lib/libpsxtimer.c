@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -76,28 +77,28 @@ static int ts_out(struct timespec *to, const struct psxtimer_timespec *from)
  * closes the child's copy of every helper's port, even one a delete has
  * just let go); only create, delete, a helper's end and the fork handlers
  * touch them: settime, gettime and getoverrun never do. Each helper's own
- * lock protects its
- * deleted, gone and waiting flags; it is what makes a delete and the
- * helper agree on who frees the struct sev_thread (the last of the two
- * to let go) and on whether the helper needs waking. sev_lock is taken
- * before a helper's lock, never the other way round.
+ * lock protects its deleted and gone flags; it is what makes a delete and
+ * the helper agree on who frees the struct sev_thread and closes its fds:
+ * the last of the two to let go. sev_lock is never taken under a helper's
+ * lock.
  *
- * Waking a helper blocked in read() on its port: nothing the module does
- * on delete wakes it, and closing an fd does not interrupt a read on it,
- * so delete cancels the helper (read() is a cancellation point). It does
- * so only while the helper is in or about to enter that read, with
- * cancellation enabled there and nowhere else in the helper's own code, so
- * a notification function is never cancelled by the library.
+ * Waking a helper that waits for an event: nothing the module does on
+ * delete wakes a reader of the port, and closing an fd does not interrupt
+ * a wait on it. illumos sends the port an alert; the module has none, so
+ * each helper polls its port and an eventfd of its own, which delete
+ * writes (pthread_cancel would do too, but would bring in glibc's unwinder,
+ * whose first use costs a process about a second under KASAN). The port is
+ * non-blocking: delete may drop the event poll saw before it is read.
  */
 struct sev_thread {
 	pthread_mutex_t lock;
 	pthread_t thread;
-	int port;			/* the helper's port: it closes it */
+	int port;			/* the helper's port (non-blocking) */
+	int wake;			/* eventfd: delete writes it */
 	void (*fn)(union sigval value);
 	union sigval value;
 	bool deleted;			/* psx_timer_delete() ran: the helper frees */
 	bool gone;			/* the helper ended first: delete frees */
-	bool waiting;			/* in (or entering) read(): cancel to wake */
 	struct sev_thread *next, **pprev;	/* on sev_all */
 };
 
@@ -129,10 +130,11 @@ static void sev_free(struct sev_thread *st)
 		st->next->pprev = st->pprev;
 	pthread_mutex_unlock(&sev_lock);
 	close(st->port);
+	close(st->wake);
 	free(st);
 }
 
-/* The helper ends: by delete, by its function ending the thread, or by cancel. */
+/* The helper ends: by delete, or by its function ending the thread. */
 static void sev_helper_exit(void *arg)
 {
 	struct sev_thread *st = arg;
@@ -147,41 +149,46 @@ static void sev_helper_exit(void *arg)
 		sev_free(st);
 }
 
-/* true: delete has run, stop; else note whether we are about to wait. */
-static bool sev_helper_check(struct sev_thread *st, bool waiting)
+static bool sev_deleted(struct sev_thread *st)
 {
 	bool deleted;
 
 	pthread_mutex_lock(&st->lock);
 	deleted = st->deleted;
-	st->waiting = waiting && !deleted;
 	pthread_mutex_unlock(&st->lock);
 	return deleted;
 }
 
+/*
+ * Cancellation is off in the helper's own code (a cancel of the helper
+ * from the user acts in the function, or not at all); the function runs
+ * as the start routine of a new thread would, cancellable and deferred,
+ * and with the helper's initial signal mask each time.
+ */
 static void *sev_helper(void *arg)
 {
 	struct sev_thread *st = arg;
+	struct pollfd pfd[2] = {
+		{ .fd = st->port, .events = POLLIN },
+		{ .fd = st->wake, .events = POLLIN },
+	};
 	struct psxtimer_port_event ev;
 	sigset_t mask;
-	ssize_t n;
 
 	sev_self = st;
 	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 	pthread_sigmask(SIG_SETMASK, NULL, &mask);
 	pthread_cleanup_push(sev_helper_exit, st);
-	while (!sev_helper_check(st, true)) {
-		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
-		n = read(st->port, &ev, sizeof(ev));
-		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
-		if (sev_helper_check(st, false))
-			break;
-		if (n != sizeof(ev)) {
-			if (n < 0 && errno == EINTR)
+	while (!sev_deleted(st)) {
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			break;	/* cannot happen: give up as illumos does */
+		if (read(st->port, &ev, sizeof(ev)) != sizeof(ev)) {
+			if (errno == EAGAIN || errno == EINTR)
 				continue;
-			break;	/* cannot happen on our own port: give up as illumos does */
+			break;	/* the same */
 		}
-		/* As the start routine of a new thread: cancellable, deferred. */
+		if (sev_deleted(st))
+			break;
 		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
 		st->fn(st->value);
 		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
@@ -194,18 +201,22 @@ static void *sev_helper(void *arg)
 
 /*
  * Stop a helper taken out of the table. Its timer is gone from the module
- * already, so no event comes any more; a helper in read() is cancelled, one
- * running the function (maybe this very thread) sees deleted when it returns.
+ * already, so no event comes any more; a helper waiting wakes, one running
+ * the function (maybe this very thread) sees deleted when it returns.
  */
 static void sev_stop(struct sev_thread *st)
 {
+	const uint64_t one = 1;
 	bool gone;
+	ssize_t n = 0;
 
 	pthread_mutex_lock(&st->lock);
 	gone = st->gone;
 	st->deleted = true;
-	if (st->waiting && sev_self != st)
-		pthread_cancel(st->thread);
+	/* Only a count at its maximum fails: readable, so waking, all the same. */
+	if (!gone)
+		n = write(st->wake, &one, sizeof(one));
+	(void)n;
 	pthread_mutex_unlock(&st->lock);
 	if (gone)
 		sev_free(st);
@@ -240,6 +251,7 @@ static void sev_child(void)
 		next = st->next;
 		if (st != sev_self) {
 			close(st->port);
+			close(st->wake);
 			free(st);
 		}
 	}
@@ -248,7 +260,6 @@ static void sev_child(void)
 	if (sev_self) {
 		pthread_mutex_init(&sev_self->lock, NULL);
 		sev_self->deleted = true;
-		sev_self->waiting = false;
 		sev_link(sev_self);
 	}
 	free(sev_table);
@@ -322,7 +333,9 @@ static int timer_delete_ioctl(psx_timer_t timerid)
 static int sev_timer_create(struct psxtimer_create *c, const struct sigevent *sev,
 			    psx_timer_t *timerid)
 {
-	struct psxtimer_port_create p = { .flags = PSXTIMER_PORT_CLOEXEC };
+	struct psxtimer_port_create p = {
+		.flags = PSXTIMER_PORT_CLOEXEC | PSXTIMER_PORT_NONBLOCK,
+	};
 	pthread_attr_t *attr = sev->sigev_notify_attributes;
 	struct sev_thread *st;
 	sigset_t all, old;
@@ -353,10 +366,13 @@ static int sev_timer_create(struct psxtimer_create *c, const struct sigevent *se
 	if (dev_ioctl(PSXTIMER_IOC_PORT_CREATE, &p))
 		goto out_free;
 	st->port = p.fd;
+	st->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (st->wake < 0)
+		goto out_port;
 	c->sigevent.sigev_notify = PSXTIMER_SIGEV_THREAD;
 	c->sigevent.sigev_port = p.fd;
 	if (timer_create_ioctl(c, &id))
-		goto out_close;
+		goto out_wake;
 
 	pthread_mutex_lock(&sev_lock);
 	err = sev_reserve(id) ? 0 : ENOMEM;
@@ -383,9 +399,13 @@ static int sev_timer_create(struct psxtimer_create *c, const struct sigevent *se
 out_delete:
 	timer_delete_ioctl(id);
 	errno = err;
-out_close:
+out_wake:
 	err = errno;
-	close(p.fd);
+	close(st->wake);
+	errno = err;
+out_port:
+	err = errno;
+	close(st->port);
 	errno = err;
 out_free:
 	free(st);
