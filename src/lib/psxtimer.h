@@ -11,6 +11,8 @@
  * SIGEV_THREAD, as illumos libc builds it: each such timer has a port of
  * its own and one helper thread, which waits on the port and calls
  * sigev_notify_function(sigev_value) once per event, one call at a time.
+ * The timer holds two close-on-exec fds (the port, and an eventfd that
+ * wakes the helper on delete) until its helper ends.
  * Fires while a call runs are not lost: they coalesce into the next event,
  * and psx_timer_getoverrun() (in the function, or until the next event is
  * taken) is that event's count less one. The helper is created with
