@@ -690,13 +690,18 @@ static void notify(union sigval v)
 	pthread_mutex_unlock(&thread_lock);
 }
 
-/* SIGEV_THREAD: the function runs, with the value, in a thread of its own. */
+/*
+ * SIGEV_THREAD: the function runs, with the value, in a thread of its own.
+ * glibc's is a kernel timer signalling a helper thread; libpsxtimer's a
+ * module timer on a port.
+ */
 TEST(sigev_thread_calls_the_function)
 {
 	struct itimerspec v = its(MSEC, 0);
+	int cookie, rc = 0, before = kernel_timers();
+	enum mode m = expected_mode();
 	struct timespec limit;
 	struct sigevent sev;
-	int cookie, rc = 0;
 	timer_t t;
 
 	memset(&sev, 0, sizeof(sev));
@@ -704,6 +709,8 @@ TEST(sigev_thread_calls_the_function)
 	sev.sigev_notify_function = notify;
 	sev.sigev_value.sival_ptr = &cookie;
 	ASSERT_EQ(0, timer_create(CLOCK_MONOTONIC, &sev, &t));
+	EXPECT_EQ(before < 0 ? -1 : before + (m == MODULE ? 0 : 1), kernel_timers());
+	EXPECT_EQ(m == MODULE ? 1 : 0, module_timers());
 	ASSERT_EQ(0, timer_settime(t, 0, &v, NULL));
 	clock_gettime(CLOCK_REALTIME, &limit);
 	limit.tv_sec += 10;

@@ -7,9 +7,9 @@
  *
  * Who serves a timer. The module serves CLOCK_REALTIME, CLOCK_MONOTONIC,
  * CLOCK_BOOTTIME and CLOCK_TAI with SIGEV_SIGNAL (and a NULL sigevent),
- * SIGEV_NONE and SIGEV_THREAD_ID; SIGEV_THREAD too once libpsxtimer does
- * (PRELOAD_MODULE_SIGEV_THREAD below). Everything else goes to the native
- * implementation (glibc and the kernel): the CPU-time clocks
+ * SIGEV_NONE, SIGEV_THREAD_ID and SIGEV_THREAD (libpsxtimer's helper
+ * threads; PRELOAD_MODULE_SIGEV_THREAD below). Everything else goes to the
+ * native implementation (glibc and the kernel): the CPU-time clocks
  * (CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID and the negative ids of
  * clock_getcpuclockid() and pthread_getcpuclockid()), the alarm clocks, and
  * whatever the kernel refuses anyway (bad clocks, bad sigev_notify), so that
@@ -82,10 +82,10 @@
 #include "psxtimer.h"
 
 /*
- * 1 once libpsxtimer serves SIGEV_THREAD (helper threads on a port): until
- * then psx_timer_create() says ENOTSUP and glibc serves SIGEV_THREAD.
+ * libpsxtimer serves SIGEV_THREAD (helper threads on a port, as illumos
+ * libc): 0 here hands SIGEV_THREAD timers to glibc instead.
  */
-#define PRELOAD_MODULE_SIGEV_THREAD 0
+#define PRELOAD_MODULE_SIGEV_THREAD 1
 
 #if __TIMESIZE == 32 && !defined(__USE_TIME_BITS64)
 #error "build the 32-bit interposer with -D_TIME_BITS=64 -D_FILE_OFFSET_BITS=64"
