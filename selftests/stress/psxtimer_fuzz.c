@@ -8,7 +8,7 @@
  * answer certain (an unknown command, a bad pointer, a reserved field, an
  * id out of range, a valid clock read), that answer exactly.
  *
- *   psxtimer_fuzz [--calls N] [--threads N] [--seed N] [-v]
+ *   psxtimer_fuzz [--calls N] [--threads N] [--seed N]
  *
  * The run is reproducible from the seed only up to thread interleaving.
  * CAP_SYS_TIME and CAP_SYS_NICE are dropped first, so a clock_settime can
@@ -45,7 +45,6 @@
 
 static unsigned int timer_max;
 static bool stat_implemented;
-static int verbose;
 static unsigned long violations, enomem;
 static unsigned long calls_done;
 static unsigned long long calls_max;
@@ -875,7 +874,6 @@ int main(int argc, char **argv)
 		{ "calls", required_argument, NULL, 'c' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "seed", required_argument, NULL, 'r' },
-		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct thread threads[MAX_THREADS];
@@ -889,7 +887,7 @@ int main(int argc, char **argv)
 	sigset_t all;
 
 	calls_max = 100000;
-	while ((c = getopt_long(argc, argv, "c:t:r:v", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:t:r:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			calls_max = strtoull(optarg, NULL, 0);
@@ -899,9 +897,6 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			seed = strtoull(optarg, NULL, 0);
-			break;
-		case 'v':
-			verbose = 1;
 			break;
 		default:
 			fprintf(stderr, "usage: %s [--calls N] [--threads N] [--seed N]\n", argv[0]);
