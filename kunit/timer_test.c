@@ -278,6 +278,59 @@ static void clock_calls(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_clock_settime(PSX_CLOCK_TAI, &ts, 1));
 }
 
+/* psx_timer_stat: id order, batches, what each entry says. */
+static void stat_walks_timers_in_batches(struct kunit *test)
+{
+	struct table *t = test->priv;
+	struct psx_sigevent sev = { .value = 0x1234, .signo = 10, .notify = PSX_SIGEV_SIGNAL };
+	struct psx_itimerspec v = { .it_interval = { 2, 0 }, .it_value = { 100, 0 } };
+	struct psx_timer_stat st[4];
+	int id, i, next = 0;
+
+	/* Ids 0..5; 1 deleted and made again as a signal timer. */
+	for (i = 0; i < 5; i++)
+		create_none(test, i == 3 ? PSX_CLOCK_BOOTTIME : PSX_CLOCK_MONOTONIC);
+	KUNIT_ASSERT_EQ(test, 0, psx_timer_delete(t->p, 1));
+	KUNIT_ASSERT_EQ(test, 0, psx_timer_settime(t->p, 2, 0, &v, NULL));
+	KUNIT_ASSERT_EQ(test, 0, psx_timer_create(t->p, PSX_CLOCK_REALTIME, &sev, &id));
+	KUNIT_ASSERT_EQ(test, 1, id);
+	KUNIT_ASSERT_EQ(test, 5, create_none(test, PSX_CLOCK_TAI));
+
+	KUNIT_ASSERT_EQ(test, 3, psx_timer_stat(t->p, &next, st, 3));
+	KUNIT_EXPECT_EQ(test, 3, next);
+	KUNIT_EXPECT_EQ(test, 0, st[0].timer_id);
+	KUNIT_EXPECT_EQ(test, PSX_SIGEV_NONE, st[0].notify);
+	KUNIT_EXPECT_EQ(test, 0, st[0].signo);
+	KUNIT_EXPECT_EQ(test, 0LL, st[0].when.it_value.tv_sec + st[0].when.it_value.tv_nsec);
+	KUNIT_EXPECT_EQ(test, 1, st[1].timer_id);
+	KUNIT_EXPECT_EQ(test, PSX_CLOCK_REALTIME, st[1].clock_id);
+	KUNIT_EXPECT_EQ(test, PSX_SIGEV_SIGNAL, st[1].notify);
+	KUNIT_EXPECT_EQ(test, 10, st[1].signo);
+	KUNIT_EXPECT_EQ(test, 0x1234ULL, st[1].value);
+	KUNIT_EXPECT_EQ(test, 0U, st[1].pending);
+	KUNIT_EXPECT_EQ(test, 0, st[1].overrun);
+	KUNIT_EXPECT_EQ(test, 2, st[2].timer_id);
+	KUNIT_EXPECT_EQ(test, PSX_CLOCK_MONOTONIC, st[2].clock_id);
+	KUNIT_EXPECT_EQ(test, 2LL, st[2].when.it_interval.tv_sec);
+	KUNIT_EXPECT_TRUE(test, st[2].when.it_value.tv_sec > 0 ||
+			  st[2].when.it_value.tv_nsec > 0);
+	KUNIT_EXPECT_LE(test, st[2].when.it_value.tv_sec, 100LL);
+
+	KUNIT_ASSERT_EQ(test, 3, psx_timer_stat(t->p, &next, st, 4));
+	KUNIT_EXPECT_EQ(test, 3, st[0].timer_id);
+	KUNIT_EXPECT_EQ(test, PSX_CLOCK_BOOTTIME, st[0].clock_id);
+	KUNIT_EXPECT_EQ(test, 5, st[2].timer_id);
+	KUNIT_EXPECT_EQ(test, PSX_CLOCK_TAI, st[2].clock_id);
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_stat(t->p, &next, st, 4));
+	next = 0;
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_stat(t->p, &next, st, 0));
+
+	/* After exit the table has nothing to show. */
+	timer_exit(t->p);
+	next = 0;
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_stat(t->p, &next, st, 4));
+}
+
 static struct kunit_case psx_timer_cases[] = {
 	KUNIT_CASE(ids_lowest_free_first),
 	KUNIT_CASE(table_grows_to_timer_max_then_eagain),
@@ -288,6 +341,7 @@ static struct kunit_case psx_timer_cases[] = {
 	KUNIT_CASE(gettime_and_atomic_old_value),
 	KUNIT_CASE(getoverrun_of_sigev_none_is_zero),
 	KUNIT_CASE(clock_calls),
+	KUNIT_CASE(stat_walks_timers_in_batches),
 	{}
 };
 

@@ -272,8 +272,13 @@ TEST_F(port, close_leaves_timers_alive_and_silent)
 	EXPECT_EQ(0, psx_delete(self->fd, id));
 }
 
-/* Another process that holds the port cannot take our events. */
-static void expect_eacces_in_child(struct __test_metadata *_metadata, int port, int sock)
+/*
+ * Another process that holds the port can neither take our events nor
+ * associate its own timers (which would queue ahead of ours), even with
+ * the port empty: read does not block.
+ */
+static void expect_eacces_in_child(struct __test_metadata *_metadata, int dev, int port,
+				   int sock)
 {
 	int status;
 	pid_t pid = fork();
@@ -293,9 +298,14 @@ static void expect_eacces_in_child(struct __test_metadata *_metadata, int port, 
 				_exit(3);
 			memcpy(&p, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof(int));
 		}
-		if (read(p, &ev, EV_SIZE) != -1)
+		if (read(p, &ev, EV_SIZE) != -1 || errno != EACCES)
 			_exit(1);
-		_exit(errno == EACCES ? 0 : 2);
+		if (psx_port_timer(dev, CLOCK_MONOTONIC, p, 0) != -EACCES)
+			_exit(2);
+		/* The refused association left no timer behind. */
+		if (psx_create(dev, CLOCK_MONOTONIC, NULL) != 0)
+			_exit(4);
+		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status));
@@ -316,8 +326,12 @@ TEST_F(port, other_processes_get_eacces)
 	id = psx_port_timer(self->fd, CLOCK_MONOTONIC, self->port, 0);
 	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 1000000, 0, NULL));
 	usleep(20000);
-	/* Inherited over fork. */
-	expect_eacces_in_child(_metadata, self->port, -1);
+	/* Inherited over fork, with an event queued and without. */
+	expect_eacces_in_child(_metadata, self->fd, self->port, -1);
+	EXPECT_EQ(1, take(self->port, &ev, 1));
+	expect_eacces_in_child(_metadata, self->fd, self->port, -1);
+	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 1000000, 0, NULL));
+	usleep(20000);
 	/* Passed over a unix socket. */
 	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
 	cm = CMSG_FIRSTHDR(&msg);
@@ -326,7 +340,7 @@ TEST_F(port, other_processes_get_eacces)
 	cm->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cm), &self->port, sizeof(int));
 	ASSERT_EQ(1, sendmsg(sv[0], &msg, 0));
-	expect_eacces_in_child(_metadata, -1, sv[1]);
+	expect_eacces_in_child(_metadata, self->fd, -1, sv[1]);
 	close(sv[0]);
 	close(sv[1]);
 	/* The owner still gets it. */

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
@@ -42,6 +43,15 @@ ABI_SIZE(struct psxtimer_port_create, 16);
 ABI_SIZE(struct psxtimer_port_event, 24);
 ABI_AT(struct psxtimer_port_event, timer_id, 8);
 ABI_AT(struct psxtimer_port_event, source, 16);
+ABI_AT(struct psxtimer_info, nr_timers, 24);
+ABI_AT(struct psxtimer_info, nr_procs, 28);
+ABI_SIZE(struct psxtimer_stat, 32);
+ABI_AT(struct psxtimer_stat, timers, 8);
+ABI_AT(struct psxtimer_stat, flags, 16);
+ABI_SIZE(struct psxtimer_stat_timer, 64);
+ABI_AT(struct psxtimer_stat_timer, pending, 20);
+ABI_AT(struct psxtimer_stat_timer, sigev_value, 24);
+ABI_AT(struct psxtimer_stat_timer, value, 32);
 
 static inline int psx_open(void)
 {
@@ -60,6 +70,29 @@ static inline int psx_create(int fd, int clock, const struct psxtimer_sigevent *
 	if (ioctl(fd, PSXTIMER_IOC_TIMER_CREATE, &c))
 		return -errno;
 	return c.timer_id;
+}
+
+/*
+ * PSXTIMER_IOC_STAT of pid into buf[max]: the number of timers the process
+ * has (which may exceed max), or -errno.
+ */
+static inline int psx_stat(int fd, int pid, struct psxtimer_stat_timer *buf, unsigned int max)
+{
+	struct psxtimer_stat s = { .pid = pid, .count = max, .timers = (uintptr_t)buf };
+
+	return ioctl(fd, PSXTIMER_IOC_STAT, &s) ? -errno : (int)s.count;
+}
+
+/* The module's counters: timers and processes alive now. */
+static inline int psx_counters(int fd, unsigned int *timers, unsigned int *procs)
+{
+	struct psxtimer_info info;
+
+	if (ioctl(fd, PSXTIMER_IOC_INFO, &info))
+		return -errno;
+	*timers = info.nr_timers;
+	*procs = info.nr_procs;
+	return 0;
 }
 
 static inline struct psxtimer_sigevent psx_sev(int notify, int signo, __u64 value)

@@ -114,6 +114,26 @@ void psx_proc_init(struct psx_proc *p, struct psx_kproc *kp);
 void timer_exit(struct psx_proc *p);
 /* Timers alive in the table (for the module's counters and tests). */
 int psx_proc_ntimers(struct psx_proc *p);
+
+/* One timer as PSXTIMER_IOC_STAT shows it (the uapi's psxtimer_stat_timer). */
+struct psx_timer_stat {
+	int timer_id;
+	int clock_id;
+	int notify;		/* PSX_SIGEV_* */
+	int signo;		/* signal notification; else 0 */
+	int overrun;		/* what timer_getoverrun() would return */
+	unsigned int pending;	/* expirations in the notification still queued */
+	unsigned long long value;	/* si_value or port cookie */
+	struct psx_itimerspec when;	/* what timer_gettime() would return */
+};
+
+/*
+ * Describe up to max timers with ids >= *next, in id order, and move *next
+ * past the last one described. Returns how many were. Each timer is locked
+ * (timer_grab) while it is read. Process context; the caller may belong to
+ * another process, but must keep the table alive.
+ */
+int psx_timer_stat(struct psx_proc *p, int *next, struct psx_timer_stat *out, int max);
 /* For tests: the glue's half of timer id, or NULL. Not locked. */
 struct psx_ktimer *psx_timer_ktimer(struct psx_proc *p, int id);
 

@@ -15,6 +15,7 @@ struct psx_kproc;
 struct psx_ktimer;
 struct psx_itimer;
 struct psx_timespec;
+struct psx_timer_stat;
 
 /* errno values the core returns (negated), as the kernel defines them. */
 #define PSX_EPERM 1
@@ -83,13 +84,18 @@ int psx_sig_setup(struct psx_ktimer *kt, int signo, int timer_id,
 void psx_sig_teardown(struct psx_ktimer *kt);
 void psx_sig_fire(struct psx_ktimer *kt, unsigned long long count);
 int psx_sig_getoverrun(struct psx_ktimer *kt);
+/*
+ * For stat, from any process: signo, value, overrun (as getoverrun) and
+ * pending (the expirations the queued signal stands for; 0 if none queued).
+ */
+void psx_sig_stat(struct psx_ktimer *kt, struct psx_timer_stat *st);
 
 /*
  * Event port notification (port.c), illumos's port_associate_ksource,
  * port_send_event, timer_port_callback and the dissociate paths.
  * setup: associate the timer with the port behind fd (the association
  * holds a reference on the port): -EBADF if fd is not open, -EINVAL if it
- * is not a psxtimer port. teardown: dissociate, dropping a queued event.
+ * is not a psxtimer port, -EACCES if another process made the port. teardown: dissociate, dropping a queued event.
  * fire: hardirq; queue the timer's event, or count the expirations while
  * it is queued (saturating); nothing once the port is closed.
  * getoverrun: the count of the last retrieved event minus one.
@@ -99,6 +105,8 @@ int psx_port_setup(struct psx_ktimer *kt, int fd, unsigned long long cookie,
 void psx_port_teardown(struct psx_ktimer *kt);
 void psx_port_fire(struct psx_ktimer *kt, unsigned long long count);
 int psx_port_getoverrun(struct psx_ktimer *kt);
+/* For stat: value (the cookie), overrun, and pending (fires in the queued event). */
+void psx_port_stat(struct psx_ktimer *kt, struct psx_timer_stat *st);
 
 /*
  * Clocks and hrtimers (hrtimer_clock.c). Bases are the hrtimer clock bases

@@ -139,6 +139,41 @@ static void port_events_count_until_retrieved(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, psx_timer_delete(P(), id));
 }
 
+/* What psxtimer stat shows of a queued notification and its overruns. */
+static void stat_reports_pending_and_overrun(struct kunit *test)
+{
+	struct psx_sigevent sev = { .notify = PSX_SIGEV_PORT, .port = 0, .value = 7 };
+	int sig = create(test, PSX_CLOCK_MONOTONIC, PSX_SIGEV_SIGNAL, 10);
+	struct psx_ktimer *kt = kt_of(sig);
+	struct psx_timer_stat st[2];
+	int port = -1, next = 0;
+
+	host_cap_sys_nice = 1;
+	sev.port = host_port_fd;
+	KUNIT_ASSERT_EQ(test, 0, psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &port));
+	KUNIT_ASSERT_EQ(test, 0, arm(sig, 0, MS, MS));
+	host_now_ns[PSX_BASE_MONOTONIC] += 10 * MS;
+	KUNIT_EXPECT_EQ(test, host_hrtimer_run(kt), 10ULL);
+	timer_fire((struct psx_itimer *)kt_of(port)->core, 2);
+	timer_fire((struct psx_itimer *)kt_of(port)->core, 3);
+
+	KUNIT_ASSERT_EQ(test, 2, psx_timer_stat(P(), &next, st, 2));
+	KUNIT_EXPECT_EQ(test, 10U, st[0].pending);
+	KUNIT_EXPECT_EQ(test, 0, st[0].overrun);
+	KUNIT_EXPECT_EQ(test, 10, st[0].signo);
+	KUNIT_EXPECT_EQ(test, PSX_SIGEV_PORT, st[1].notify);
+	KUNIT_EXPECT_EQ(test, 5U, st[1].pending);
+	KUNIT_EXPECT_EQ(test, 7ULL, st[1].value);
+	KUNIT_EXPECT_EQ(test, 0, st[1].signo);
+
+	/* Taken: nothing pending, and the overruns it carried are reported. */
+	KUNIT_EXPECT_EQ(test, host_sig_accept(kt), 9);
+	next = 0;
+	KUNIT_ASSERT_EQ(test, 2, psx_timer_stat(P(), &next, st, 2));
+	KUNIT_EXPECT_EQ(test, 0U, st[0].pending);
+	KUNIT_EXPECT_EQ(test, 9, st[0].overrun);
+}
+
 static void sigev_none_never_signals(struct kunit *test)
 {
 	int id = create(test, PSX_CLOCK_BOOTTIME, PSX_SIGEV_NONE, 0);
@@ -357,6 +392,7 @@ static struct kunit_case fire_cases[] = {
 	KUNIT_CASE(overruns_saturate_at_int_max),
 	KUNIT_CASE(ignored_signal_counts_nothing),
 	KUNIT_CASE(port_events_count_until_retrieved),
+	KUNIT_CASE(stat_reports_pending_and_overrun),
 	KUNIT_CASE(sigev_none_never_signals),
 	KUNIT_CASE(default_sigevent_is_sigalrm_with_id),
 	KUNIT_CASE(thread_id_must_be_ours),

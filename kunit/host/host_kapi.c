@@ -182,6 +182,14 @@ int psx_sig_getoverrun(struct psx_ktimer *kt)
 	return kt->overrun_last;
 }
 
+void psx_sig_stat(struct psx_ktimer *kt, struct psx_timer_stat *st)
+{
+	st->signo = kt->signo;
+	st->value = kt->sig_value;
+	st->overrun = psx_sig_getoverrun(kt);
+	st->pending = kt->sig_queued ? (unsigned int)kt->si_overrun + 1 : 0;
+}
+
 int psx_port_setup(struct psx_ktimer *kt, int fd, unsigned long long cookie,
 		   int timer_id)
 {
@@ -216,6 +224,13 @@ void psx_port_fire(struct psx_ktimer *kt, unsigned long long count)
 int psx_port_getoverrun(struct psx_ktimer *kt)
 {
 	return kt->port_overrun_last;
+}
+
+void psx_port_stat(struct psx_ktimer *kt, struct psx_timer_stat *st)
+{
+	st->value = kt->port_cookie;
+	st->overrun = kt->port_overrun_last;
+	st->pending = kt->port_queued ? (unsigned int)kt->port_pending : 0;
 }
 
 long long psx_clock_now_ns(int base)

@@ -118,6 +118,7 @@ extern "C" int psx_timer_create(psx_proc *p, int clock, const psx_sigevent *sev,
 
 	it->kt = kt;
 	it->it_backend = backend;
+	it->it_clock = clock;
 	it->it_notify = PSX_SIGEV_NONE; /* nothing to tear down yet */
 	err = timer_publish(p, it);
 	if (err) {
@@ -208,6 +209,38 @@ extern "C" int psx_timer_getoverrun(psx_proc *p, int id)
 
 	timer_release(p, it);
 	return overrun;
+}
+
+/* Not in illumos: what /proc/PID/timers is to Linux, for `psxtimer stat`. */
+extern "C" int psx_timer_stat(psx_proc *p, int *next,
+			      struct psx_timer_stat *out, int max)
+{
+	int n = 0;
+
+	while (n < max) {
+		int id = timer_next_used(p, *next);
+
+		if (id < 0)
+			break;
+		*next = id + 1;
+		psx_itimer *it = timer_grab(p, id);
+
+		if (!it)
+			continue; /* deleted since we looked */
+		struct psx_timer_stat *st = &out[n++];
+
+		*st = {};
+		st->timer_id = id;
+		st->clock_id = it->it_clock;
+		st->notify = it->it_notify;
+		it->it_backend->timer_gettime(it, &st->when);
+		if (is_signal(it->it_notify))
+			psx_sig_stat(it->kt, st);
+		else if (is_port(it->it_notify))
+			psx_port_stat(it->kt, st);
+		timer_release(p, it);
+	}
+	return n;
 }
 
 /*

@@ -41,6 +41,7 @@ struct psx_itimer : psx::Object {
 	struct psx_proc *it_proc;
 	const psx::ClockBackend *it_backend;
 	int it_id;
+	int it_clock;  /* the clock id it was created on */
 	int it_notify; /* PSX_SIGEV_* */
 
 	/* Under p_lock. */
@@ -95,6 +96,7 @@ int timer_publish(psx_proc *p, psx_itimer *it);
 psx_itimer *timer_grab(psx_proc *p, int id);
 void timer_release(psx_proc *p, psx_itimer *it);
 void timer_delete_grabbed(psx_proc *p, int id, psx_itimer *it);
+int timer_next_used(psx_proc *p, int id);
 
 /* Undo what timer_create set up for notification (timer.cpp). */
 void notify_teardown(psx_itimer *it);

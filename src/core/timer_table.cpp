@@ -230,6 +230,27 @@ static void timer_delete_locked(psx_proc *p, int id, psx_itimer *it)
 	psx_p_lock(p->kp);
 }
 
+/*
+ * The lowest id >= id that has a timer, or -1. p_lock not held on entry or
+ * exit; the answer may be stale by the time the caller grabs it.
+ */
+int timer_next_used(psx_proc *p, int id)
+{
+	PLockGuard guard(p->kp);
+
+	if (id < 0)
+		id = 0;
+	for (int w = id / BITS; w < words(p->p_itimer_sz); w++) {
+		unsigned long long used = p->p_used[w];
+
+		if (w == id / BITS)
+			used &= ~((1ULL << (id % BITS)) - 1);
+		if (used)
+			return w * BITS + __builtin_ctzll(used);
+	}
+	return -1;
+}
+
 /* Delete a grabbed timer. p_lock not held on entry or exit. */
 void timer_delete_grabbed(psx_proc *p, int id, psx_itimer *it)
 {

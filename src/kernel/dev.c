@@ -18,6 +18,7 @@
 
 #include <linux/psxtimer.h>
 #include <psxtimer/core.h>
+#include <psxtimer/kapi.h>
 
 #include "psxtimer.h"
 
@@ -33,11 +34,28 @@ static_assert(sizeof(struct psxtimer_timer) == 16);
 static_assert(sizeof(struct psxtimer_clock) == 24);
 static_assert(sizeof(struct psxtimer_port_create) == 16);
 static_assert(sizeof(struct psxtimer_port_event) == 24);
+static_assert(sizeof(struct psxtimer_stat) == 32);
+static_assert(sizeof(struct psxtimer_stat_timer) == 64);
 /* The core's mirrors of the uapi types. */
 static_assert(sizeof(struct psx_timespec) == sizeof(struct psxtimer_timespec));
 static_assert(sizeof(struct psx_itimerspec) == sizeof(struct psxtimer_itimerspec));
 static_assert(offsetof(struct psx_itimerspec, it_value) ==
 	      offsetof(struct psxtimer_itimerspec, it_value));
+/* STAT copies the core's entries out as they are. */
+#define SAME_FIELD(c, u) \
+	static_assert(offsetof(struct psx_timer_stat, c) == \
+		      offsetof(struct psxtimer_stat_timer, u) && \
+		      sizeof_field(struct psx_timer_stat, c) == \
+		      sizeof_field(struct psxtimer_stat_timer, u))
+static_assert(sizeof(struct psx_timer_stat) == sizeof(struct psxtimer_stat_timer));
+SAME_FIELD(timer_id, timer_id);
+SAME_FIELD(clock_id, clock_id);
+SAME_FIELD(notify, sigev_notify);
+SAME_FIELD(signo, sigev_signo);
+SAME_FIELD(overrun, overrun);
+SAME_FIELD(pending, pending);
+SAME_FIELD(value, sigev_value);
+SAME_FIELD(when, value);
 /* The core's constants are the uapi's. */
 #define SAME(a, b) static_assert((a) == (b), #a " != " #b)
 SAME(PSX_CLOCK_REALTIME, PSXTIMER_CLOCK_REALTIME);
@@ -81,6 +99,8 @@ static long psx_ioctl_info(void __user *uarg)
 	info.version_patch = ci.version_patch;
 	info.timer_max = ci.timer_max;
 	info.highres_interval_min_ns = ci.highres_interval_min_ns;
+	info.nr_timers = atomic_read(&psx_ntimers);
+	info.nr_procs = atomic_read(&psx_nprocs);
 	if (copy_to_user(uarg, &info, sizeof(info)))
 		return -EFAULT;
 	return 0;
@@ -258,6 +278,58 @@ static long psx_ioctl_port_create(void __user *uarg)
 	return 0;
 }
 
+/* Entries taken from the core at a time; each batch is copied out before the next. */
+#define STAT_BATCH 16
+
+static long psx_ioctl_stat(void __user *uarg)
+{
+	struct psxtimer_stat arg;
+	struct psxtimer_stat_timer __user *out;
+	struct psx_timer_stat *batch;
+	struct psx_kproc *kp;
+	u32 total = 0;
+	long err = 0;
+	int next = 0, n;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.flags || !RESERVED_ZERO(arg.__reserved) || arg.pid < 0)
+		return -EINVAL;
+	out = u64_to_user_ptr(arg.timers);
+	if (!access_ok(out, array_size(arg.count, sizeof(*out))))
+		return -EFAULT;
+	kp = psx_kproc_get_pid(arg.pid);
+	if (IS_ERR(kp))
+		return PTR_ERR(kp);
+	if (!kp)
+		goto out_count;	/* never created a timer */
+	batch = psx_should_fail_alloc() ? NULL :
+		kmalloc_array(STAT_BATCH, sizeof(*batch), GFP_KERNEL);
+	if (!batch) {
+		err = -ENOMEM;
+		goto out_put;
+	}
+	do {
+		n = psx_timer_stat(psx_kproc_table(kp), &next, batch, STAT_BATCH);
+		if (total < arg.count &&
+		    copy_to_user(out + total, batch,
+				 min_t(u32, n, arg.count - total) * sizeof(*batch))) {
+			err = -EFAULT;
+			break;
+		}
+		total += n;
+	} while (n == STAT_BATCH);
+	kfree(batch);
+out_put:
+	psx_kproc_put(kp);
+	if (err)
+		return err;
+out_count:
+	if (put_user(total, (__u32 __user *)(uarg + offsetof(struct psxtimer_stat, count))))
+		return -EFAULT;
+	return 0;
+}
+
 long psx_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -280,6 +352,8 @@ long psx_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return psx_ioctl_clock(cmd, uarg);
 	case PSXTIMER_IOC_PORT_CREATE:
 		return psx_ioctl_port_create(uarg);
+	case PSXTIMER_IOC_STAT:
+		return psx_ioctl_stat(uarg);
 	default:
 		return -ENOTTY;
 	}

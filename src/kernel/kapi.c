@@ -8,7 +8,9 @@
 
 #include <linux/bug.h>
 #include <linux/capability.h>
+#include <linux/debugfs.h>
 #include <linux/errno.h>
+#include <linux/fault-inject.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 
@@ -21,9 +23,50 @@ static_assert(PSX_EPERM == EPERM && PSX_ENOMEM == ENOMEM &&
 	      PSX_EFAULT == EFAULT && PSX_EINVAL == EINVAL &&
 	      PSX_EAGAIN == EAGAIN && PSX_EOVERFLOW == EOVERFLOW);
 
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+/*
+ * Off until configured in debugfs; /proc/<tid>/fail-nth aims it at one
+ * call of one thread. Failing here, rather than through failslab, hits
+ * psxtimer's allocations and nothing else the kernel does in the call.
+ */
+static DECLARE_FAULT_ATTR(psx_fail_alloc);
+static struct dentry *psx_debugfs;
+
+bool psx_should_fail_alloc(void)
+{
+	return should_fail(&psx_fail_alloc, 1);
+}
+
+void psx_debugfs_init(void)
+{
+	psx_debugfs = debugfs_create_dir("psxtimer", NULL);
+	fault_create_debugfs_attr("fail_alloc", psx_debugfs, &psx_fail_alloc);
+}
+
+void psx_debugfs_exit(void)
+{
+	debugfs_remove_recursive(psx_debugfs);
+}
+#else
+bool psx_should_fail_alloc(void)
+{
+	return false;
+}
+
+void psx_debugfs_init(void)
+{
+}
+
+void psx_debugfs_exit(void)
+{
+}
+#endif
+
 /* Charged to the caller's memcg: timers are per-process kernel memory. */
 void *psx_kzalloc(unsigned long size)
 {
+	if (psx_should_fail_alloc())
+		return NULL;
 	return kzalloc(size, GFP_KERNEL_ACCOUNT);
 }
 
@@ -34,6 +77,8 @@ void psx_kfree(const void *p)
 
 void *psx_kvzalloc(unsigned long size)
 {
+	if (psx_should_fail_alloc())
+		return NULL;
 	return kvzalloc(size, GFP_KERNEL_ACCOUNT);
 }
 
@@ -90,6 +135,7 @@ void psx_it_cv_broadcast(struct psx_ktimer *kt)
  * up to the next power of two), charged to the creator's memcg.
  */
 static struct kmem_cache *psx_ktimer_cache;
+atomic_t psx_ntimers = ATOMIC_INIT(0);
 
 int psx_ktimer_cache_init(void)
 {
@@ -110,9 +156,12 @@ void *psx_ktimer_alloc(unsigned long core_size, struct psx_ktimer **ktp)
 
 	if (WARN_ON_ONCE(core_size > psx_itimer_size()))
 		return NULL;
+	if (psx_should_fail_alloc())
+		return NULL;
 	kt = kmem_cache_zalloc(psx_ktimer_cache, GFP_KERNEL);
 	if (!kt)
 		return NULL;
+	atomic_inc(&psx_ntimers);
 	init_waitqueue_head(&kt->it_cv);
 	psx_ktimer_init_hrtimer(kt);
 	*ktp = kt;
@@ -122,6 +171,7 @@ void *psx_ktimer_alloc(unsigned long core_size, struct psx_ktimer **ktp)
 void psx_ktimer_free(struct psx_ktimer *kt)
 {
 	kmem_cache_free(psx_ktimer_cache, kt);
+	atomic_dec(&psx_ntimers);
 }
 
 int psx_capable(int cap)
@@ -138,12 +188,15 @@ int psx_current_bound_cpu(void)
 
 struct psx_kproc *psx_kproc_alloc(void)
 {
-	struct psx_kproc *kp = kzalloc(sizeof(*kp) + psx_proc_size(),
-				       GFP_KERNEL_ACCOUNT);
+	struct psx_kproc *kp;
 
+	if (psx_should_fail_alloc())
+		return NULL;
+	kp = kzalloc(sizeof(*kp) + psx_proc_size(), GFP_KERNEL_ACCOUNT);
 	if (!kp)
 		return NULL;
 	spin_lock_init(&kp->p_lock);
+	refcount_set(&kp->ref, 1);
 	psx_proc_init(psx_kproc_table(kp), kp);
 	return kp;
 }

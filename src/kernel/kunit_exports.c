@@ -29,6 +29,7 @@ EXPORT_SYMBOL_IF_KUNIT(psx_timer_settime);
 EXPORT_SYMBOL_IF_KUNIT(psx_timer_gettime);
 EXPORT_SYMBOL_IF_KUNIT(psx_timer_delete);
 EXPORT_SYMBOL_IF_KUNIT(psx_timer_getoverrun);
+EXPORT_SYMBOL_IF_KUNIT(psx_timer_stat);
 EXPORT_SYMBOL_IF_KUNIT(psx_clock_gettime);
 EXPORT_SYMBOL_IF_KUNIT(psx_clock_settime);
 EXPORT_SYMBOL_IF_KUNIT(psx_clock_getres);

@@ -56,6 +56,7 @@ static int __init psx_init(void)
 		pr_err("cannot register /dev/psxtimer: %d\n", err);
 		goto out_lifecycle;
 	}
+	psx_debugfs_init();
 	psx_core_info(&info);
 	timer_max = info.timer_max;
 	pr_info("version %s loaded, timer_max=%u\n", PSXTIMER_VERSION_STRING,
@@ -74,6 +75,7 @@ out_fini:
 static void __exit psx_exit(void)
 {
 	psx_dev_unregister();
+	psx_debugfs_exit();
 	psx_lifecycle_exit();
 	psx_ktimer_cache_exit();
 	clock_timer_fini();

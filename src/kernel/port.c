@@ -43,6 +43,7 @@ struct psx_port {
 	struct list_head queue;		/* queued events, oldest first */
 	struct list_head timers;	/* associated events */
 	struct kref ref;		/* the file, and one per associated timer */
+	struct pid *owner;		/* the process that made it: the only one that may use it */
 	struct rcu_head rcu;
 };
 
@@ -50,6 +51,7 @@ static void port_free(struct kref *ref)
 {
 	struct psx_port *port = container_of(ref, struct psx_port, ref);
 
+	put_pid(port->owner);
 	kfree_rcu(port, rcu);
 }
 
@@ -84,10 +86,17 @@ int psx_port_setup(struct psx_ktimer *kt, int fd, unsigned long long cookie,
 
 	if (IS_ERR(port))
 		return PTR_ERR(port);
+	/*
+	 * illumos: a port belongs to its creator; another process holding
+	 * the fd cannot use it, so it cannot queue events ahead of the owner's.
+	 */
+	if (port->owner != task_tgid(current)) {
+		port_put(port);
+		return -EACCES;
+	}
 	INIT_LIST_HEAD(&ev->qnode);
 	ev->cookie = cookie;
 	ev->timer_id = timer_id;
-	ev->owner = get_pid(task_tgid(current));
 	spin_lock_irq(&port->lock);
 	list_add_tail(&ev->anode, &port->timers);
 	rcu_assign_pointer(ev->port, port);
@@ -126,8 +135,6 @@ void psx_port_teardown(struct psx_ktimer *kt)
 	rcu_read_unlock();
 	if (put)
 		port_put(port);
-	put_pid(ev->owner);
-	ev->owner = NULL;
 }
 
 static int add_count(int n, u64 count)
@@ -169,16 +176,31 @@ int psx_port_getoverrun(struct psx_ktimer *kt)
 	return READ_ONCE(kt->portev.overrun_last);
 }
 
+void psx_port_stat(struct psx_ktimer *kt, struct psx_timer_stat *st)
+{
+	struct psx_portev *ev = &kt->portev;
+	struct psx_port *port;
+
+	st->value = ev->cookie;
+	st->overrun = READ_ONCE(ev->overrun_last);
+	rcu_read_lock();
+	port = rcu_dereference(ev->port);
+	if (port) {
+		spin_lock_irq(&port->lock);
+		if (rcu_access_pointer(ev->port) == port && ev->queued)
+			st->pending = ev->pending;
+		spin_unlock_irq(&port->lock);
+	}
+	rcu_read_unlock();
+}
+
 /*
- * Take up to max events into out[] (timer_port_callback for each): -EACCES
- * if the first queued event belongs to another process, else the number
- * taken (0: the queue is empty). An event of another process behind ours
- * stops the batch and stays queued.
+ * Take up to max events into out[] (timer_port_callback for each): the
+ * number taken, 0 if the queue is empty.
  */
 static int port_take(struct psx_port *port, struct psxtimer_port_event *out,
 		     int max)
 {
-	struct pid *me = task_tgid(current);
 	int n = 0;
 
 	spin_lock_irq(&port->lock);
@@ -186,11 +208,6 @@ static int port_take(struct psx_port *port, struct psxtimer_port_event *out,
 		struct psx_portev *ev = list_first_entry(&port->queue,
 							 struct psx_portev, qnode);
 
-		if (ev->owner != me) {
-			if (!n)
-				n = -EACCES;
-			break;
-		}
 		list_del_init(&ev->qnode);
 		ev->queued = false;
 		out[n] = (struct psxtimer_port_event) {
@@ -225,6 +242,8 @@ static ssize_t psx_port_read(struct file *file, char __user *buf, size_t len,
 
 	if (len < size)
 		return -EINVAL;
+	if (port->owner != task_tgid(current))
+		return -EACCES;
 	for (;;) {
 		int room = min_t(size_t, PORT_BATCH, (len - done) / size);
 
@@ -236,8 +255,6 @@ static ssize_t psx_port_read(struct file *file, char __user *buf, size_t len,
 		if (clear_user(buf + done, room * size))
 			return done ? done : -EFAULT;
 		n = port_take(port, batch, room);
-		if (n < 0)
-			return done ? done : n;
 		if (n) {
 			if (copy_to_user(buf + done, batch, n * size))
 				return done ? done : -EFAULT;
@@ -300,7 +317,7 @@ struct file *psx_port_file(unsigned int flags)
 	struct psx_port *port;
 	struct file *file;
 
-	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
+	port = psx_should_fail_alloc() ? NULL : kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
 	if (!port)
 		return ERR_PTR(-ENOMEM);
 	spin_lock_init(&port->lock);
@@ -308,9 +325,12 @@ struct file *psx_port_file(unsigned int flags)
 	INIT_LIST_HEAD(&port->queue);
 	INIT_LIST_HEAD(&port->timers);
 	kref_init(&port->ref);
+	port->owner = get_pid(task_tgid(current));
 	file = anon_inode_getfile("[psxtimer-port]", &psx_port_fops, port,
 				  O_RDONLY | (flags & PSXTIMER_PORT_NONBLOCK ? O_NONBLOCK : 0));
-	if (IS_ERR(file))
+	if (IS_ERR(file)) {
+		put_pid(port->owner);
 		kfree(port);
+	}
 	return file;
 }

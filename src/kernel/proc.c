@@ -7,18 +7,22 @@
  * context through task_work, since probes run atomically.
  *
  * Lifetime. A table belongs to a thread group (keyed by its signal_struct,
- * which exec keeps) and is created by its first timer_create. It is freed
- * by the task_work queued when the group's last thread exits, so any thread
- * of the group that is inside psxtimer keeps it alive: lookups need RCU
- * only to walk the hash. A fork starts without one, whatever fd it holds.
- * Each table holds a module reference: rmmod waits for its processes.
+ * which exec keeps) and is created by its first timer_create. The task_work
+ * queued when the group's last thread exits unhashes it, deletes its timers
+ * and drops the group's reference, so any thread of the group that is
+ * inside psxtimer keeps it alive: its own lookups need RCU only to walk the
+ * hash. Another process looking in (psxtimer stat) holds a reference of its
+ * own. A fork starts without one, whatever fd it holds. Each table holds a
+ * module reference: rmmod waits for its processes.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/err.h>
 #include <linux/hashtable.h>
 #include <linux/module.h>
 #include <linux/rculist.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
@@ -44,6 +48,49 @@ static struct psx_kproc *lookup(const struct signal_struct *sig)
 }
 
 static void psx_proc_work(struct callback_head *cb);
+
+void psx_kproc_put(struct psx_kproc *kp)
+{
+	if (refcount_dec_and_test(&kp->ref)) {
+		kfree_rcu(kp, rcu);
+		module_put(THIS_MODULE);
+	}
+}
+
+/*
+ * The table of process nr (0: the caller's) with a reference, for a look
+ * from outside; NULL if it has none. -ESRCH when no such process in the
+ * caller's pid namespace, -EPERM when it is another process and the caller
+ * lacks CAP_SYS_PTRACE (a process sees its own timers; root sees all).
+ */
+struct psx_kproc *psx_kproc_get_pid(pid_t nr)
+{
+	struct task_struct *t;
+	struct psx_kproc *kp;
+
+	if (nr) {
+		rcu_read_lock();
+		t = get_pid_task(find_vpid(nr), PIDTYPE_TGID);
+		rcu_read_unlock();
+	} else {
+		t = current;
+		get_task_struct(t);
+	}
+	if (!t)
+		return ERR_PTR(-ESRCH);
+	if (!same_thread_group(t, current) && !capable(CAP_SYS_PTRACE)) {
+		put_task_struct(t);
+		return ERR_PTR(-EPERM);
+	}
+	/* t's reference keeps t->signal, the key, from being reused. */
+	rcu_read_lock();
+	kp = lookup(t->signal);
+	if (kp && !refcount_inc_not_zero(&kp->ref))
+		kp = NULL;
+	rcu_read_unlock();
+	put_task_struct(t);
+	return kp;
+}
 
 /*
  * The calling process's table; with create, made on first use. NULL when
@@ -97,8 +144,7 @@ static void psx_proc_work(struct callback_head *cb)
 		spin_unlock(&psx_procs_lock);
 		timer_exit(psx_kproc_table(kp));
 		atomic_dec(&psx_nprocs);
-		kfree_rcu(kp, rcu);
-		module_put(THIS_MODULE);
+		psx_kproc_put(kp);
 		return;
 	}
 	clear_bit(PSX_KP_WORK, &kp->flags);

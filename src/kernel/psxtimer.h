@@ -10,6 +10,7 @@
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/pid.h>
+#include <linux/refcount.h>
 #include <linux/sched/signal.h>
 #include <linux/spinlock.h>
 #include <linux/task_work.h>
@@ -28,6 +29,7 @@ struct psx_kproc {
 	spinlock_t p_lock;
 	struct callback_head work;	/* exec/exit cleanup in process context */
 	unsigned long flags;		/* PSX_KP_* bits */
+	refcount_t ref;			/* the process, and each psxtimer stat of it */
 	struct rcu_head rcu;
 	unsigned long long core[];	/* struct psx_proc */
 };
@@ -44,7 +46,6 @@ struct psx_portev {
 	struct psx_port __rcu *port;	/* NULL once dissociated */
 	struct list_head anode;		/* on port->timers */
 	struct list_head qnode;		/* on port->queue while queued */
-	struct pid *owner;		/* only this process may retrieve it */
 	unsigned long long cookie;
 	int timer_id;
 	int pending;			/* fires since the last retrieval */
@@ -78,9 +79,19 @@ struct psx_ktimer {
 	unsigned long long core[];	/* struct psx_itimer */
 };
 
-/* kapi.c: the slab cache of timers, sized at load. */
+/* kapi.c: the slab cache of timers, sized at load; timers alive. */
 int psx_ktimer_cache_init(void);
 void psx_ktimer_cache_exit(void);
+extern atomic_t psx_ntimers;
+
+/*
+ * kapi.c: the module's own fault-injection switch, checked before each of
+ * its allocations (debugfs psxtimer/fail_alloc, and /proc/PID/fail-nth).
+ * Always false without CONFIG_FAULT_INJECTION_DEBUG_FS.
+ */
+bool psx_should_fail_alloc(void);
+void psx_debugfs_init(void);
+void psx_debugfs_exit(void);
 
 /* ksyms.c: kernel functions psxtimer needs but the kernel does not export. */
 struct psx_ksyms {
@@ -97,6 +108,8 @@ int psx_ksyms_resolve(void);
 
 /* proc.c: the table of the calling process, and the lifecycle hooks. */
 struct psx_proc *psx_proc_current(bool create);
+struct psx_kproc *psx_kproc_get_pid(pid_t nr);
+void psx_kproc_put(struct psx_kproc *kp);
 int psx_lifecycle_init(void);
 void psx_lifecycle_exit(void);
 extern atomic_t psx_nprocs;

@@ -47,7 +47,7 @@ int psx_sig_setup(struct psx_ktimer *kt, int signo, int timer_id,
 	}
 
 	/* Charged to the caller's RLIMIT_SIGPENDING. */
-	q = psx_ksyms.sigqueue_alloc();
+	q = psx_should_fail_alloc() ? NULL : psx_ksyms.sigqueue_alloc();
 	if (!q) {
 		put_pid(target);
 		return -EAGAIN;
@@ -157,4 +157,31 @@ int psx_sig_getoverrun(struct psx_ktimer *kt)
 	overrun = kt->sig_overrun_last;
 	unlock_task_sighand(current, &flags);
 	return overrun;
+}
+
+/*
+ * From any process: the timer's process shares one siglock among its
+ * threads, reached through its leader. If it has none any more (it is
+ * exiting), what was last latched is all there is.
+ */
+void psx_sig_stat(struct psx_ktimer *kt, struct psx_timer_stat *st)
+{
+	struct task_struct *t;
+	unsigned long flags;
+
+	st->signo = kt->sigq->info.si_signo;
+	st->value = (unsigned long)kt->sigq->info.si_value.sival_ptr;
+	rcu_read_lock();
+	t = pid_task(kt->sig_tgid, PIDTYPE_TGID);
+	if (t && psx_ksyms.lock_task_sighand(t, &flags)) {
+		latch_taken(kt);
+		/* Still in flight after the latch: queued, not yet taken. */
+		if (kt->sig_inflight)
+			st->pending = (unsigned int)kt->sigq->info.si_overrun + 1;
+		st->overrun = kt->sig_overrun_last;
+		unlock_task_sighand(t, &flags);
+	} else {
+		st->overrun = READ_ONCE(kt->sig_overrun_last);
+	}
+	rcu_read_unlock();
 }
