@@ -150,7 +150,7 @@ static struct cmd cmds[] = {
 	  { 0, EFAULT, EINVAL, EMFILE, ENFILE, ENOMEM, -1 },
 	  sizeof(struct psxtimer_port_create) },
 	{ "STAT", PSXTIMER_IOC_STAT, sizeof(struct psxtimer_stat),
-	  { 0, EFAULT, EINVAL, EPERM, ESRCH, ENOMEM, -1 }, 0 },
+	  { 0, EFAULT, EINVAL, EPERM, ESRCH, ENOMEM, -1 }, sizeof(struct psxtimer_stat) },
 };
 
 static bool allows(const struct cmd *c, int err)
@@ -482,6 +482,14 @@ static int predict(unsigned int cmd, const void *buf)
 			return -EINVAL;
 		return UNSURE;
 	}
+	case PSXTIMER_IOC_STAT: {
+		const struct psxtimer_stat *st = buf;
+
+		if (st->flags || st->__reserved[0] || st->__reserved[1] || st->__reserved[2] ||
+		    st->pid < 0)
+			return -EINVAL;
+		return UNSURE;
+	}
 	default:
 		return UNSURE;
 	}
@@ -715,7 +723,7 @@ static void ioctl_call(struct thread *t)
 		/* What it would answer, unless it has to write: then EFAULT. */
 		expect = predict(known->cmd, arg);
 		expect = expect == UNSURE ? -1 : expect == 0 ? EFAULT : -expect;
-	} else if (known && where == P_STRADDLE && known->cmd != PSXTIMER_IOC_STAT) {
+	} else if (known && where == P_STRADDLE) {
 		/* Cannot copy the argument in, or cannot write the answer out. */
 		if ((unsigned char *)t->a.none - (unsigned char *)arg < known->in ||
 		    known->cmd == PSXTIMER_IOC_INFO)

@@ -31,7 +31,11 @@
  *     signal's si_overrun; after reading a port event under the port's
  *     lock, getoverrun returns events - 1.
  *   - fork: the child has no timers (the parent's ids are EINVAL), its
- *     first timer is id 0, and the parent's port yields it nothing.
+ *     first timer is id 0 (a failed create leaves no id taken), and the
+ *     parent's port refuses it (EACCES) for read and for a timer.
+ *   - stat: under the read lock (no create or delete can run), the table
+ *     the module shows is the shadow's: the same ids, clocks, notification,
+ *     signal and value.
  *   - exec: the new image finds every old id EINVAL and its first timer at
  *     id 0; an inherited port holds no event.
  */
@@ -76,7 +80,7 @@ struct shared {
 
 static const char *const op_names[16] = {
 	"create", "delete", "settime", "query", "racy-query", "signals", "port-read",
-	"port-create", "port-close", "fork", "exec", "sleep",
+	"port-create", "port-close", "fork", "exec", "sleep", "stat",
 };
 
 static struct shared *sh;
@@ -791,6 +795,58 @@ static void timer_query_op(unsigned long long *rs, bool locked)
 	}
 }
 
+static const int notify_of[K_NKINDS] = {
+	[K_DEFAULT] = PSXTIMER_SIGEV_SIGNAL, [K_SIGNAL] = PSXTIMER_SIGEV_SIGNAL,
+	[K_THREAD_ID] = PSXTIMER_SIGEV_THREAD_ID, [K_NONE] = PSXTIMER_SIGEV_NONE,
+	[K_PORT] = PSXTIMER_SIGEV_PORT,
+};
+
+/* PSXTIMER_IOC_STAT of this process against the shadow. */
+static void stat_op(void)
+{
+	static __thread struct psxtimer_stat_timer st[MAX_TIMERS];
+	struct psxtimer_stat arg = {
+		.count = timer_max, .timers = (unsigned long)st,
+	};
+	unsigned int i, n = 0;
+	int err;
+
+	pthread_rwlock_rdlock(&w.lock);
+	err = psx_ioctl(w.fd, PSXTIMER_IOC_STAT, &arg);
+	if (err) {
+		violation("stat: %s", strerror(err));
+		goto out;
+	}
+	if (arg.count != (unsigned int)w.ntimers)
+		violation("stat shows %u timers, the shadow %d", arg.count, w.ntimers);
+	for (i = 0; i < arg.count && i < timer_max; i++) {
+		const struct psxtimer_stat_timer *t = &st[i];
+		const struct rec *r;
+
+		if (t->timer_id < 0 || t->timer_id >= (int)timer_max || !w.live[t->timer_id] ||
+		    (i && t->timer_id <= st[i - 1].timer_id)) {
+			violation("stat entry %u: id %d is not live (or out of order)", i,
+				  t->timer_id);
+			continue;
+		}
+		n++;
+		r = &w.recs[w.live[t->timer_id] - 1];
+		if (t->clock_id != r->clock || t->sigev_notify != notify_of[r->kind] ||
+		    ((r->kind == K_SIGNAL || r->kind == K_THREAD_ID || r->kind == K_DEFAULT) &&
+		     t->sigev_signo != r->signo) ||
+		    (r->kind == K_DEFAULT ? t->sigev_value != (unsigned int)r->id :
+		     r->kind != K_NONE &&
+		     t->sigev_value != make_value(w.epoch, r - w.recs)) ||
+		    t->overrun < 0 || !its_ok(&t->value))
+			violation("stat of timer %d: clock %d notify %d signo %d value %llx overrun %d, created clock %d kind %d signo %d",
+				  t->timer_id, t->clock_id, t->sigev_notify, t->sigev_signo,
+				  (unsigned long long)t->sigev_value, t->overrun, r->clock,
+				  r->kind, r->signo);
+	}
+out:
+	pthread_rwlock_unlock(&w.lock);
+}
+
 /* --- fork and exec ---------------------------------------------------------- */
 
 static void child_after_fork(const int *ids, int n, int port_fd)
@@ -809,11 +865,22 @@ static void child_after_fork(const int *ids, int n, int port_fd)
 			violation("fork child: delete of the parent's id %d: %s", ids[i],
 				  err ? strerror(err) : "success");
 	}
+	/* A port belongs to the process that made it. */
 	if (port_fd >= 0 && read(port_fd, &ev, sizeof(ev)) >= 0)
 		violation("fork child: read an event of timer %d from the parent's port",
 			  ev.timer_id);
-	else if (port_fd >= 0 && errno != EAGAIN && errno != EACCES)
+	else if (port_fd >= 0 && errno != EACCES)
 		violation("fork child: read of the parent's port: %s", strerror(errno));
+	if (port_fd >= 0) {
+		struct psxtimer_create c = {
+			.clock_id = PSXTIMER_CLOCK_MONOTONIC, .flags = PSXTIMER_CREATE_SIGEVENT,
+			.sigevent = { .sigev_notify = PSXTIMER_SIGEV_PORT, .sigev_port = port_fd },
+		};
+
+		err = psx_ioctl(w.fd, PSXTIMER_IOC_TIMER_CREATE, &c);
+		if (err != EACCES)
+			violation("fork child: a timer on the parent's port: %s", strerror(err));
+	}
 	{
 		struct psxtimer_create c = { .clock_id = PSXTIMER_CLOCK_MONOTONIC };
 
@@ -1025,9 +1092,9 @@ static void *worker(void *p)
 
 		if (t >= proc_end)
 			break;
-		kind = op < 150 ? 0 : op < 270 ? 1 : op < 450 ? 2 : op < 550 ? 3 : op < 620 ? 4 :
-			op < 760 ? 5 : op < 860 ? 6 : op < 880 ? 7 : op < 890 ? 8 : op < 893 ? 9 :
-			op < 894 ? 10 : 11;
+		kind = op < 150 ? 0 : op < 270 ? 1 : op < 450 ? 2 : op < 550 ? 3 : op < 610 ? 4 :
+			op < 620 ? 12 : op < 760 ? 5 : op < 860 ? 6 : op < 880 ? 7 : op < 890 ? 8 :
+			op < 893 ? 9 : op < 894 ? 10 : 11;
 		if (op < 150)
 			timer_create_op(rs);
 		else if (op < 270)
@@ -1036,8 +1103,10 @@ static void *worker(void *p)
 			timer_settime_op(rs);
 		else if (op < 550)
 			timer_query_op(rs, true);
-		else if (op < 620)
+		else if (op < 610)
 			timer_query_op(rs, false);
+		else if (op < 620)
+			stat_op();
 		else if (op < 760)
 			drain_signals();
 		else if (op < 860)
