@@ -14,7 +14,7 @@
  * CAP_SYS_TIME and CAP_SYS_NICE are dropped first, so a clock_settime can
  * never succeed (and never moves the guest's clock) and periods are never
  * below the HIGHRES floor; timer signals are blocked, and a fuzzed sigevent
- * never names SIGKILL or SIGSTOP.
+ * never names a signal that cannot be (SIGKILL, SIGSTOP, glibc's 32 and 33).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -701,8 +701,12 @@ static void ioctl_call(struct thread *t)
 			struct psxtimer_create *c = (void *)local;
 			int sig = c->sigevent.sigev_signo;
 
-			/* Those would end the fuzzer, not test the module. */
-			if (sig == SIGKILL || sig == SIGSTOP)
+			/*
+			 * Those would end the fuzzer, not test the module: no
+			 * mask holds SIGKILL and SIGSTOP, and glibc keeps 32
+			 * and 33 (its SIGCANCEL, SIGSETXID) out of any mask.
+			 */
+			if (sig == SIGKILL || sig == SIGSTOP || sig == 32 || sig == 33)
 				c->sigevent.sigev_signo = SIGUSR1;
 		}
 		if (full) {

@@ -230,6 +230,7 @@ struct rec {
 	int signo;
 	int thread;			/* K_THREAD_ID: target's thread record */
 	int port;			/* K_PORT: port serial */
+	int notify;			/* the sigevent's, for stat */
 	unsigned int late;		/* notifications while quiet */
 	unsigned long del_seq;		/* seq when the delete returned */
 };
@@ -589,7 +590,8 @@ static void timer_create_op(unsigned long long *rs)
 		sev->sigev_notify = PSXTIMER_SIGEV_NONE;
 		break;
 	case K_PORT:
-		sev->sigev_notify = PSXTIMER_SIGEV_PORT;
+		/* SIGEV_THREAD is a port underneath, as in illumos's libc. */
+		sev->sigev_notify = below(rs, 4) ? PSXTIMER_SIGEV_PORT : PSXTIMER_SIGEV_THREAD;
 		port = &w.ports[below(rs, MAX_PORTS)];
 		if (port->fd >= 0 && below(rs, 8)) {
 			sev->sigev_port = port->fd;
@@ -639,6 +641,7 @@ static void timer_create_op(unsigned long long *rs)
 	r->id = id;
 	r->clock = c.clock_id;
 	r->kind = kind;
+	r->notify = kind == K_DEFAULT ? PSXTIMER_SIGEV_SIGNAL : sev->sigev_notify;
 	r->signo = kind == K_DEFAULT ? SIGALRM : sev->sigev_signo;
 	r->thread = target;
 	r->port = port ? port->serial : 0;
@@ -795,12 +798,6 @@ static void timer_query_op(unsigned long long *rs, bool locked)
 	}
 }
 
-static const int notify_of[K_NKINDS] = {
-	[K_DEFAULT] = PSXTIMER_SIGEV_SIGNAL, [K_SIGNAL] = PSXTIMER_SIGEV_SIGNAL,
-	[K_THREAD_ID] = PSXTIMER_SIGEV_THREAD_ID, [K_NONE] = PSXTIMER_SIGEV_NONE,
-	[K_PORT] = PSXTIMER_SIGEV_PORT,
-};
-
 /* PSXTIMER_IOC_STAT of this process against the shadow. */
 static void stat_op(void)
 {
@@ -831,7 +828,7 @@ static void stat_op(void)
 		}
 		n++;
 		r = &w.recs[w.live[t->timer_id] - 1];
-		if (t->clock_id != r->clock || t->sigev_notify != notify_of[r->kind] ||
+		if (t->clock_id != r->clock || t->sigev_notify != r->notify ||
 		    ((r->kind == K_SIGNAL || r->kind == K_THREAD_ID || r->kind == K_DEFAULT) &&
 		     t->sigev_signo != r->signo) ||
 		    (r->kind == K_DEFAULT ? t->sigev_value != (unsigned int)r->id :
