@@ -831,20 +831,14 @@ static void sweep(struct thread *t)
 	}
 }
 
-static int kmsg = -1;
-
 static void *fuzz_thread(void *p)
 {
 	struct thread *t = p;
-	unsigned long n;
 
 	t->tid = gettid_();
-	while ((n = __atomic_add_fetch(&calls_done, 1, __ATOMIC_RELAXED)) <= calls_max) {
+	while (__atomic_add_fetch(&calls_done, 1, __ATOMIC_RELAXED) <= calls_max) {
 		unsigned int what = below(&t->rs, 10000);
 
-		/* Progress on the console, for a long run in a VM. */
-		if (kmsg >= 0 && n % 100000 == 0)
-			dprintf(kmsg, "psxtimer_fuzz: %lu calls, %lu violations\n", n, violations);
 		if (what < 5)
 			sweep(t);
 		else if (what < 9000)
@@ -985,7 +979,6 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	rs = seed;
 	t0 = now_ns();
 	for (i = 0; i < nthreads; i++) {
