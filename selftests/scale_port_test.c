@@ -26,7 +26,7 @@ FIXTURE_TEARDOWN(scale)
 
 TEST_F_TIMEOUT(scale, thousand_timers_one_port_under_epoll, 600)
 {
-	static long long events[N], expected[N];
+	static long long events[N], expected[N], expected_hi[N];
 	struct psxtimer_port_event ev[64];
 	struct epoll_event ee = { .events = EPOLLIN };
 	int fd = psx_open(), port, ep, i, n, reads = 0;
@@ -61,23 +61,31 @@ TEST_F_TIMEOUT(scale, thousand_timers_one_port_under_epoll, 600)
 	 * an expiry, though: one that is due but not yet handled reads as 1 ns
 	 * and is then cancelled, which the grid cannot tell apart.
 	 */
+	/*
+	 * The settime happened between before and after: the count it implies
+	 * is between what each gives, one and the same unless the thread was
+	 * held up for a large part of a period.
+	 */
 	for (i = 0; i < N; i++) {
 		struct psxtimer_itimerspec v = { 0 }, old = { 0 };
-		long long now, start = t0 + i * 1000LL;
+		long long before, after, start = t0 + i * 1000LL;
 
 		do {
 			ASSERT_EQ(0, psx_gettime(fd, i, &v));
 		} while (ts_ns(&v.it_value) < PERIOD / 5 && !usleep(2000));
-		now = now_ns(CLOCK_MONOTONIC);
+		before = now_ns(CLOCK_MONOTONIC);
 		ASSERT_EQ(0, psx_settime(fd, i, 0, 0, 0, &old));
-		expected[i] = (now + ts_ns(&old.it_value) - start + PERIOD / 2) / PERIOD;
+		after = now_ns(CLOCK_MONOTONIC);
+		expected[i] = (before + ts_ns(&old.it_value) - start + PERIOD / 2) / PERIOD;
+		expected_hi[i] = (after + ts_ns(&old.it_value) - start + PERIOD / 2) / PERIOD;
 	}
 	while ((n = read(port, ev, sizeof(ev))) > 0)
 		for (i = 0; i < n / (int)sizeof(ev[0]); i++)
 			events[ev[i].timer_id] += ev[i].events;
 	for (i = 0; i < N; i++) {
-		EXPECT_EQ(expected[i], events[i]) TH_LOG("timer %d", i);
-		if (expected[i] != events[i])
+		EXPECT_LE(expected[i], events[i]) TH_LOG("timer %d", i);
+		EXPECT_GE(expected_hi[i], events[i]) TH_LOG("timer %d", i);
+		if (events[i] < expected[i] || events[i] > expected_hi[i])
 			break;
 	}
 	EXPECT_LE(20, expected[0]);

@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * libpsxtimer: the POSIX timer calls over /dev/psxtimer's ioctls. No lock
- * and no allocation on any call: the device is opened once (O_CLOEXEC) and
- * its fd shared; the module keys everything by the calling process, so a
- * forked child that inherits the fd simply starts with no timers.
+ * libpsxtimer: the POSIX timer calls over /dev/psxtimer's ioctls. The
+ * device is opened once (O_CLOEXEC) and its fd shared; the module keys
+ * everything by the calling process, so a forked child that inherits the fd
+ * simply starts with no timers. settime, gettime and getoverrun are one
+ * ioctl each: no lock, no allocation. SIGEV_THREAD (below) keeps a table of
+ * its helpers, which only create, delete and fork touch.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -60,6 +65,353 @@ static int ts_out(struct timespec *to, const struct psxtimer_timespec *from)
 	return 0;
 }
 
+/*
+ * SIGEV_THREAD, after illumos libc (port/rt/sigev_thread.c): the module
+ * treats the timer as a port timer, and a helper thread per timer waits on
+ * that port and calls the function for each event. illumos hands each event
+ * to a one-thread pool and waits for it; here the helper calls the function
+ * itself, which is the same sequence of calls with one thread less.
+ *
+ * Locking. sev_lock protects the table sev_table[] (timer id -> helper)
+ * and the list sev_all of every helper alive, deleted or not (so a fork
+ * closes the child's copy of every helper's port, even one a delete has
+ * just let go); only create, delete, a helper's end and the fork handlers
+ * touch them: settime, gettime and getoverrun never do. Each helper's own
+ * lock protects its deleted and gone flags; it is what makes a delete and
+ * the helper agree on who frees the struct sev_thread and closes its fds:
+ * the last of the two to let go. sev_lock is never taken under a helper's
+ * lock.
+ *
+ * Waking a helper that waits for an event: nothing the module does on
+ * delete wakes a reader of the port, and closing an fd does not interrupt
+ * a wait on it. illumos sends the port an alert; the module has none, so
+ * each helper polls its port and an eventfd of its own, which delete
+ * writes (pthread_cancel would do too, but would bring in glibc's unwinder,
+ * whose first use costs a process about a second under KASAN). The port is
+ * non-blocking: delete may drop the event poll saw before it is read.
+ */
+struct sev_thread {
+	pthread_mutex_t lock;
+	pthread_t thread;
+	int port;			/* the helper's port (non-blocking) */
+	int wake;			/* eventfd: delete writes it */
+	void (*fn)(union sigval value);
+	union sigval value;
+	bool deleted;			/* psx_timer_delete() ran: the helper frees */
+	bool gone;			/* the helper ended first: delete frees */
+	struct sev_thread *next, **pprev;	/* on sev_all */
+};
+
+static pthread_mutex_t sev_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sev_thread **sev_table;	/* by timer id */
+static struct sev_thread *sev_all;
+static unsigned int sev_size;
+static pthread_once_t sev_once = PTHREAD_ONCE_INIT;
+static int sev_once_err;
+
+/* The helper the calling thread is, if it is one (a fork from a function). */
+static __thread struct sev_thread *sev_self;
+
+/* Under sev_lock. */
+static void sev_link(struct sev_thread *st)
+{
+	st->next = sev_all;
+	if (sev_all)
+		sev_all->pprev = &st->next;
+	st->pprev = &sev_all;
+	sev_all = st;
+}
+
+static void sev_free(struct sev_thread *st)
+{
+	pthread_mutex_lock(&sev_lock);
+	*st->pprev = st->next;
+	if (st->next)
+		st->next->pprev = st->pprev;
+	pthread_mutex_unlock(&sev_lock);
+	close(st->port);
+	close(st->wake);
+	free(st);
+}
+
+/* The helper ends: by delete, or by its function ending the thread. */
+static void sev_helper_exit(void *arg)
+{
+	struct sev_thread *st = arg;
+	bool last;
+
+	pthread_mutex_lock(&st->lock);
+	last = st->deleted;
+	if (!last)
+		st->gone = true;
+	pthread_mutex_unlock(&st->lock);
+	if (last)
+		sev_free(st);
+}
+
+static bool sev_deleted(struct sev_thread *st)
+{
+	bool deleted;
+
+	pthread_mutex_lock(&st->lock);
+	deleted = st->deleted;
+	pthread_mutex_unlock(&st->lock);
+	return deleted;
+}
+
+/*
+ * Cancellation is off in the helper's own code (a cancel of the helper
+ * from the user acts in the function, or not at all); the function runs
+ * as the start routine of a new thread would, cancellable and deferred,
+ * and with the helper's initial signal mask each time.
+ */
+static void *sev_helper(void *arg)
+{
+	struct sev_thread *st = arg;
+	struct pollfd pfd[2] = {
+		{ .fd = st->port, .events = POLLIN },
+		{ .fd = st->wake, .events = POLLIN },
+	};
+	struct psxtimer_port_event ev;
+	sigset_t mask;
+
+	sev_self = st;
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	pthread_sigmask(SIG_SETMASK, NULL, &mask);
+	pthread_cleanup_push(sev_helper_exit, st);
+	while (!sev_deleted(st)) {
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			break;	/* cannot happen: give up as illumos does */
+		if (read(st->port, &ev, sizeof(ev)) != sizeof(ev)) {
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			break;	/* the same */
+		}
+		if (sev_deleted(st))
+			break;
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+		st->fn(st->value);
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+		pthread_setcanceltype(PTHREAD_CANCEL_DEFERRED, NULL);
+		pthread_sigmask(SIG_SETMASK, &mask, NULL);
+	}
+	pthread_cleanup_pop(1);
+	return NULL;
+}
+
+/*
+ * Stop a helper taken out of the table. Its timer is gone from the module
+ * already, so no event comes any more; a helper waiting wakes, one running
+ * the function (maybe this very thread) sees deleted when it returns.
+ */
+static void sev_stop(struct sev_thread *st)
+{
+	const uint64_t one = 1;
+	bool gone;
+	ssize_t n = 0;
+
+	pthread_mutex_lock(&st->lock);
+	gone = st->gone;
+	st->deleted = true;
+	/* Only a count at its maximum fails: readable, so waking, all the same. */
+	if (!gone)
+		n = write(st->wake, &one, sizeof(one));
+	(void)n;
+	pthread_mutex_unlock(&st->lock);
+	if (gone)
+		sev_free(st);
+}
+
+/*
+ * fork: hold sev_lock across it so the child's table and list are whole.
+ * The child has none of the parent's timers and none of its helpers: drop
+ * every one on sev_all, closing the child's copies of their ports (the
+ * parent's stay open), those of helpers deleted but not yet ended too. A
+ * helper's lock may have been held by a thread that is not in the child,
+ * so it is not taken; the one helper that can be in the child, the thread
+ * that forked from inside its function (never holding its own lock there),
+ * gets its lock initialised afresh and is told its timer is deleted, so it
+ * ends when the function returns.
+ */
+static void sev_prepare(void)
+{
+	pthread_mutex_lock(&sev_lock);
+}
+
+static void sev_parent(void)
+{
+	pthread_mutex_unlock(&sev_lock);
+}
+
+static void sev_child(void)
+{
+	struct sev_thread *st, *next;
+
+	for (st = sev_all; st; st = next) {
+		next = st->next;
+		if (st != sev_self) {
+			close(st->port);
+			close(st->wake);
+			free(st);
+		}
+	}
+	sev_all = NULL;
+	/* Its timer in the table or not (deleted, the function still running). */
+	if (sev_self) {
+		pthread_mutex_init(&sev_self->lock, NULL);
+		sev_self->deleted = true;
+		sev_link(sev_self);
+	}
+	free(sev_table);
+	sev_table = NULL;
+	sev_size = 0;
+	/* Taken by sev_prepare: the child's one thread is the one that holds it. */
+	pthread_mutex_unlock(&sev_lock);
+}
+
+static void sev_init(void)
+{
+	sev_once_err = pthread_atfork(sev_prepare, sev_parent, sev_child);
+}
+
+/* Room in sev_table for id, under sev_lock: false when out of memory. */
+static bool sev_reserve(unsigned int id)
+{
+	unsigned int size = sev_size ? sev_size : 32;
+	struct sev_thread **table;
+
+	while (size <= id)
+		size *= 2;
+	if (size == sev_size)
+		return true;
+	table = realloc(sev_table, size * sizeof(*table));
+	if (!table)
+		return false;
+	memset(table + sev_size, 0, (size - sev_size) * sizeof(*table));
+	sev_table = table;
+	sev_size = size;
+	return true;
+}
+
+/* The helper of timer id, out of the table; NULL if it has none. */
+static struct sev_thread *sev_take(psx_timer_t id)
+{
+	struct sev_thread *st = NULL;
+
+	pthread_mutex_lock(&sev_lock);
+	if (id >= 0 && (unsigned int)id < sev_size) {
+		st = sev_table[id];
+		sev_table[id] = NULL;
+	}
+	pthread_mutex_unlock(&sev_lock);
+	return st;
+}
+
+static int timer_create_ioctl(struct psxtimer_create *c, psx_timer_t *timerid)
+{
+	if (dev_ioctl(PSXTIMER_IOC_TIMER_CREATE, c))
+		return -1;
+	*timerid = c->timer_id;
+	return 0;
+}
+
+static int timer_delete_ioctl(psx_timer_t timerid)
+{
+	struct psxtimer_timer t = { .timer_id = timerid };
+
+	return dev_ioctl(PSXTIMER_IOC_TIMER_DELETE, &t);
+}
+
+/*
+ * The helper is created from the caller's attributes themselves: pthread_create
+ * reads what it needs from them, so the caller may destroy them as soon as
+ * we return. It is then detached, as illumos makes every SIGEV_THREAD thread
+ * (nobody could join it); glibc has no call to clone attributes, and a
+ * field-by-field copy could miss one. It starts with every signal blocked
+ * (illumos blocks them all in its helpers), unless the attributes set a mask.
+ */
+static int sev_timer_create(struct psxtimer_create *c, const struct sigevent *sev,
+			    psx_timer_t *timerid)
+{
+	struct psxtimer_port_create p = {
+		.flags = PSXTIMER_PORT_CLOEXEC | PSXTIMER_PORT_NONBLOCK,
+	};
+	pthread_attr_t *attr = sev->sigev_notify_attributes;
+	struct sev_thread *st;
+	sigset_t all, old;
+	psx_timer_t id;
+	int err, detach = PTHREAD_CREATE_JOINABLE;
+
+	if (!sev->sigev_notify_function) {
+		errno = EINVAL;
+		return -1;
+	}
+	pthread_once(&sev_once, sev_init);
+	if (sev_once_err) {
+		errno = sev_once_err;
+		return -1;
+	}
+	if (attr && pthread_attr_getdetachstate(attr, &detach)) {
+		errno = EINVAL;
+		return -1;
+	}
+	st = calloc(1, sizeof(*st));
+	if (!st) {
+		errno = ENOMEM;
+		return -1;
+	}
+	pthread_mutex_init(&st->lock, NULL);
+	st->fn = sev->sigev_notify_function;
+	st->value = sev->sigev_value;
+	if (dev_ioctl(PSXTIMER_IOC_PORT_CREATE, &p))
+		goto out_free;
+	st->port = p.fd;
+	st->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (st->wake < 0)
+		goto out_port;
+	c->sigevent.sigev_notify = PSXTIMER_SIGEV_THREAD;
+	c->sigevent.sigev_port = p.fd;
+	if (timer_create_ioctl(c, &id))
+		goto out_wake;
+
+	pthread_mutex_lock(&sev_lock);
+	err = sev_reserve(id) ? 0 : ENOMEM;
+	pthread_mutex_unlock(&sev_lock);
+	if (err)
+		goto out_delete;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&st->thread, attr, sev_helper, st);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err)
+		goto out_delete;
+	if (detach == PTHREAD_CREATE_JOINABLE)
+		pthread_detach(st->thread);
+
+	pthread_mutex_lock(&sev_lock);
+	sev_table[id] = st;
+	sev_link(st);
+	pthread_mutex_unlock(&sev_lock);
+	*timerid = id;
+	return 0;
+
+out_delete:
+	timer_delete_ioctl(id);
+	errno = err;
+out_wake:
+	err = errno;
+	close(st->wake);
+	errno = err;
+out_port:
+	err = errno;
+	close(st->port);
+	errno = err;
+out_free:
+	free(st);
+	return -1;
+}
+
 int psx_timer_create(clockid_t clock, struct sigevent *sev, psx_timer_t *timerid)
 {
 	struct psxtimer_create c = { .clock_id = clock };
@@ -82,15 +434,10 @@ int psx_timer_create(clockid_t clock, struct sigevent *sev, psx_timer_t *timerid
 			c.sigevent.sigev_port = pn->portnfy_port;
 			c.sigevent.sigev_value = (uintptr_t)pn->portnfy_user;
 		} else if (sev->sigev_notify == SIGEV_THREAD) {
-			/* Helper threads on a port come with the rest of the library. */
-			errno = ENOTSUP;
-			return -1;
+			return sev_timer_create(&c, sev, timerid);
 		}
 	}
-	if (dev_ioctl(PSXTIMER_IOC_TIMER_CREATE, &c))
-		return -1;
-	*timerid = c.timer_id;
-	return 0;
+	return timer_create_ioctl(&c, timerid);
 }
 
 int psx_timer_settime(psx_timer_t timerid, int flags, const struct itimerspec *value,
@@ -124,11 +471,23 @@ int psx_timer_gettime(psx_timer_t timerid, struct itimerspec *value)
 	return 0;
 }
 
+/*
+ * A SIGEV_THREAD timer leaves the table first, so the id cannot be reused
+ * (by a create) while it still names the old helper; the helper is stopped
+ * once the module has deleted the timer, so no event can come after.
+ */
 int psx_timer_delete(psx_timer_t timerid)
 {
-	struct psxtimer_timer t = { .timer_id = timerid };
+	struct sev_thread *st = sev_take(timerid);
+	int ret = timer_delete_ioctl(timerid);
 
-	return dev_ioctl(PSXTIMER_IOC_TIMER_DELETE, &t);
+	if (st) {
+		int err = errno;
+
+		sev_stop(st);
+		errno = err;
+	}
+	return ret;
 }
 
 int psx_timer_getoverrun(psx_timer_t timerid)

@@ -8,6 +8,33 @@
  * lowest free first. SIGEV_PORT takes a psx_port_notify_t through
  * sigev_value.sival_ptr, as illumos's port_notify_t.
  *
+ * SIGEV_THREAD, as illumos libc builds it: each such timer has a port of
+ * its own and one helper thread, which waits on the port and calls
+ * sigev_notify_function(sigev_value) once per event, one call at a time.
+ * The timer holds two close-on-exec fds (the port, and an eventfd that
+ * wakes the helper on delete) until its helper ends.
+ * Fires while a call runs are not lost: they coalesce into the next event,
+ * and psx_timer_getoverrun() (in the function, or until the next event is
+ * taken) is that event's count less one. The helper is created with
+ * sigev_notify_attributes (NULL: the defaults), read when psx_timer_create
+ * runs, with two rules from illumos: it is always detached, and it starts
+ * with every signal blocked unless the attributes carry a signal mask
+ * (pthread_attr_setsigmask_np); a stack address is allowed, since one
+ * thread uses it. Each call starts with the helper's initial signal mask
+ * and cancellation enabled and deferred, as a new thread would.
+ * psx_timer_delete() does not wait for a call in progress (illumos does
+ * not either), so a function may delete its own timer; once delete has
+ * returned, no further call begins (one running finishes). A function
+ * that ends its thread (pthread_exit) ends the calls for its timer, which
+ * stays, silent, until deleted. A function given as NULL is EINVAL; the
+ * errors of pthread_create (EAGAIN, EINVAL, EPERM) are create's.
+ *
+ * fork: the child has no timers (the module's table is per process) and no
+ * helpers; the library forgets the parent's SIGEV_THREAD timers in the
+ * child (pthread_atfork), so their ids are EINVAL there, like every other
+ * timer's. A child forked inside a notification function goes on in it;
+ * when it returns, its thread, the child's only one, ends.
+ *
  * The public types are typedefs on purpose, as POSIX's timer_t and
  * illumos's port_notify_t and port_event_t are. checkpatch-ignore: NEW_TYPEDEFS
  */
