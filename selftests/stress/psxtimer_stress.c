@@ -43,6 +43,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -905,17 +906,23 @@ static void child_after_fork(const int *ids, int n, int port_fd)
 			violation("fork child: port timer: %s, id %d", strerror(err), c.timer_id);
 		op_settime(w.fd, c.timer_id, 0, 100000, 1000000, NULL);
 		op_settime(w.fd, 0, 0, 1000000, 1000000, NULL);
-		for (i = 0; i < 200; i++) {
-			ssize_t r = read(port, &ev, sizeof(ev));
+		/* Wait on poll, which must mean an event is there to read. */
+		{
+			struct pollfd pfd = { .fd = port, .events = POLLIN };
+			long long ms = (deadline - now_ns(CLOCK_MONOTONIC)) / 1000000;
 
-			if (r == sizeof(ev)) {
-				add(&sh->events, 1);
-				if (ev.cookie != 42 || ev.timer_id != c.timer_id)
+			if (ms > 200)
+				ms = 200;
+			if (ms > 0 && poll(&pfd, 1, ms) == 1) {
+				if (read(port, &ev, sizeof(ev)) != sizeof(ev))
+					violation("fork child: poll said readable, read: %s",
+						  strerror(errno));
+				else if (ev.cookie != 42 || ev.timer_id != c.timer_id)
 					violation("fork child: event %llu of timer %d",
 						  (unsigned long long)ev.cookie, ev.timer_id);
-				break;
+				else
+					add(&sh->events, 1);
 			}
-			usleep(1000);
 		}
 	}
 	_exit(0);
