@@ -6,6 +6,8 @@
 #   make run        boot the stock Debian 6.12 kernel in QEMU and show a demo
 #   make check      every test tier; ends with "N passed, N failed"
 #   make bench      psxtimer vs the kernel's POSIX timers: table, JSON, plot
+#   make stress     minutes of random timer traffic on the debug kernel
+#   make fuzz       a million malformed ioctls on the debug kernel
 #   make install    module, library, header, pkg-config file, tool, interposer
 #                   and man pages (PREFIX=/usr/local, DESTDIR=); make uninstall
 #   make clean
@@ -16,7 +18,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 PWD := $(CURDIR)
 
-.PHONY: all modules run check bench clean setup install uninstall
+.PHONY: all modules run check bench stress fuzz clean setup install uninstall
 
 all: modules
 
@@ -39,6 +41,15 @@ check:
 bench:
 	scripts/setup
 	scripts/bench
+
+# STRESS_ARGS / FUZZ_ARGS replace the defaults (scripts/robust).
+stress:
+	scripts/setup
+	scripts/robust stress $(STRESS_ARGS)
+
+fuzz:
+	scripts/setup
+	scripts/robust fuzz $(FUZZ_ARGS)
 
 clean:
 	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(PWD) clean; fi
