@@ -330,7 +330,13 @@ static void fill(unsigned long long *rs, unsigned int cmd, void *buf, struct are
 	case PSXTIMER_IOC_PORT_CREATE: {
 		struct psxtimer_port_create *p = buf;
 
-		p->flags = pick_bits(rs, PSXTIMER_PORT_CLOEXEC | PSXTIMER_PORT_NONBLOCK);
+		/*
+		 * Always non-blocking: the port is closed at once, but until then
+		 * its number may be one a slot just gave up, and another thread's
+		 * read() of a blocking, empty port would never return.
+		 */
+		p->flags = pick_bits(rs, PSXTIMER_PORT_CLOEXEC | PSXTIMER_PORT_NONBLOCK) |
+			   PSXTIMER_PORT_NONBLOCK;
 		p->fd = (int)rnd(rs);
 		p->__reserved[0] = pick_reserved(rs);
 		p->__reserved[1] = pick_reserved(rs);
