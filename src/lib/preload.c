@@ -8,7 +8,7 @@
  * Who serves a timer. The module serves CLOCK_REALTIME, CLOCK_MONOTONIC,
  * CLOCK_BOOTTIME and CLOCK_TAI with SIGEV_SIGNAL (and a NULL sigevent),
  * SIGEV_NONE, SIGEV_THREAD_ID and SIGEV_THREAD (libpsxtimer's helper
- * threads; PRELOAD_MODULE_SIGEV_THREAD below). Everything else goes to the
+ * threads). Everything else goes to the
  * native implementation (glibc and the kernel): the CPU-time clocks
  * (CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID and the negative ids of
  * clock_getcpuclockid() and pthread_getcpuclockid()), the alarm clocks, and
@@ -80,12 +80,6 @@
 #include <linux/psxtimer.h>
 
 #include "psxtimer.h"
-
-/*
- * libpsxtimer serves SIGEV_THREAD (helper threads on a port, as illumos
- * libc): 0 here hands SIGEV_THREAD timers to glibc instead.
- */
-#define PRELOAD_MODULE_SIGEV_THREAD 1
 
 #if __TIMESIZE == 32 && !defined(__USE_TIME_BITS64)
 #error "build the 32-bit interposer with -D_TIME_BITS=64 -D_FILE_OFFSET_BITS=64"
@@ -336,9 +330,8 @@ static int module_serves(clockid_t clock, const struct sigevent *sev)
 	case SIGEV_SIGNAL:
 	case SIGEV_NONE:
 	case SIGEV_THREAD_ID:
+	case SIGEV_THREAD:	/* libpsxtimer's helper threads on a port */
 		return 1;
-	case SIGEV_THREAD:
-		return PRELOAD_MODULE_SIGEV_THREAD;
 	default:
 		return 0;
 	}
