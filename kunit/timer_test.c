@@ -11,6 +11,8 @@
 #include <psxtimer/core.h>
 #include <psxtimer/kapi.h>
 
+#include "psxtimer_kunit.h"
+
 #define NSEC 1000000000LL
 
 struct table {
@@ -38,7 +40,7 @@ static void timer_exit_case(struct kunit *test)
 
 	if (t && t->kp) {
 		timer_exit(t->p);
-		KUNIT_EXPECT_EQ(test, psx_proc_ntimers(t->p), 0);
+		KUNIT_EXPECT_EQ(test, psx_test_ntimers(t->p), 0);
 		psx_kproc_free(t->kp);
 	}
 }
@@ -76,7 +78,7 @@ static void ids_lowest_free_first(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, create_none(test, PSX_CLOCK_MONOTONIC), 1);
 	KUNIT_EXPECT_EQ(test, create_none(test, PSX_CLOCK_MONOTONIC), 3);
 	KUNIT_EXPECT_EQ(test, create_none(test, PSX_CLOCK_MONOTONIC), 5);
-	KUNIT_EXPECT_EQ(test, psx_proc_ntimers(p), 6);
+	KUNIT_EXPECT_EQ(test, psx_test_ntimers(p), 6);
 }
 
 static void table_grows_to_timer_max_then_eagain(struct kunit *test)
@@ -93,10 +95,10 @@ static void table_grows_to_timer_max_then_eagain(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, create_none(test, PSX_CLOCK_REALTIME), max / 2);
 	KUNIT_EXPECT_EQ(test, -PSX_EAGAIN,
 			psx_timer_create(p, PSX_CLOCK_REALTIME, &sev_none, &id));
-	KUNIT_EXPECT_EQ(test, psx_proc_ntimers(p), max);
+	KUNIT_EXPECT_EQ(test, psx_test_ntimers(p), max);
 	/* The table is reusable after timer_exit (exec). */
 	timer_exit(p);
-	KUNIT_EXPECT_EQ(test, psx_proc_ntimers(p), 0);
+	KUNIT_EXPECT_EQ(test, psx_test_ntimers(p), 0);
 	KUNIT_EXPECT_EQ(test, create_none(test, PSX_CLOCK_REALTIME), 0);
 }
 
@@ -154,7 +156,7 @@ static void bad_clocks_and_sigevents_are_einval(struct kunit *test)
 			psx_timer_create(p, PSX_CLOCK_THREAD_CPUTIME_ID, &sev_none, &id));
 	KUNIT_EXPECT_EQ(test, id, -1);
 	/* Nothing half-made is left behind. */
-	KUNIT_EXPECT_EQ(test, psx_proc_ntimers(p), 0);
+	KUNIT_EXPECT_EQ(test, psx_test_ntimers(p), 0);
 	KUNIT_EXPECT_EQ(test, create_none(test, PSX_CLOCK_MONOTONIC), 0);
 }
 

@@ -112,8 +112,6 @@ unsigned long psx_proc_size(void);
 unsigned long psx_itimer_size(void);
 void psx_proc_init(struct psx_proc *p, struct psx_kproc *kp);
 void timer_exit(struct psx_proc *p);
-/* Timers alive in the table (for the module's counters and tests). */
-int psx_proc_ntimers(struct psx_proc *p);
 
 /* One timer as PSXTIMER_IOC_STAT shows it (the uapi's psxtimer_stat_timer). */
 struct psx_timer_stat {
@@ -134,8 +132,6 @@ struct psx_timer_stat {
  * another process, but must keep the table alive.
  */
 int psx_timer_stat(struct psx_proc *p, int *next, struct psx_timer_stat *out, int max);
-/* For tests: the glue's half of timer id, or NULL. Not locked. */
-struct psx_ktimer *psx_timer_ktimer(struct psx_proc *p, int id);
 
 /* The timer syscalls. sev == NULL: SIGALRM with si_value = the new id. */
 int psx_timer_create(struct psx_proc *p, int clock, const struct psx_sigevent *sev,

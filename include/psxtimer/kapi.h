@@ -26,14 +26,14 @@ struct psx_timer_stat;
 #define PSX_EINVAL 22
 #define PSX_EOVERFLOW 75
 
-/* Sleeping allocations; NULL on failure. Memory is zeroed. */
+/* Sleeping allocations (mem.c); NULL on failure. Memory is zeroed. */
 void *psx_kzalloc(unsigned long size);
 void psx_kfree(const void *p);
 /* For arrays that may outgrow kmalloc (the id array). */
 void *psx_kvzalloc(unsigned long size);
 void psx_kvfree(const void *p);
 
-/* A broken invariant the core can survive: WARN, with the message. */
+/* A broken invariant the core can survive (main.c): WARN, with the message. */
 void psx_warn(const char *msg);
 /*
  * One it cannot (a pure virtual call): BUG. Not declared noreturn, so that
@@ -42,7 +42,7 @@ void psx_warn(const char *msg);
 void psx_bug(const char *msg);
 
 /*
- * p_lock, the per-process lock (a spinlock: held only for table and
+ * p_lock, the per-process lock (sync.c; a spinlock: held only for table and
  * ITLK_* updates, never across a sleep or a backend call).
  */
 void psx_p_lock(struct psx_kproc *kp);
@@ -57,20 +57,20 @@ void psx_it_cv_wait(struct psx_ktimer *kt, struct psx_kproc *kp);
 void psx_it_cv_broadcast(struct psx_ktimer *kt);
 
 /*
- * A timer's memory: one allocation holds the glue's half (hrtimer, it_cv,
+ * A timer's memory (mem.c): one allocation holds the glue's half (hrtimer, it_cv,
  * sigqueue) and core_size zeroed bytes for the core's psx_itimer, returned.
  */
 void *psx_ktimer_alloc(unsigned long core_size, struct psx_ktimer **ktp);
 void psx_ktimer_free(struct psx_ktimer *kt);
 
-/* Credentials of the calling task. */
+/* Credentials of the calling task (cred.c). */
 enum { PSX_CAP_SYS_NICE, PSX_CAP_SYS_TIME };
 int psx_capable(int cap);
 /* The CPU the calling thread is bound to, or -1 if it may run on several. */
 int psx_current_bound_cpu(void);
 
 /*
- * Signal delivery (psx_sig_*), through the kernel's preallocated sigqueue.
+ * Signal delivery (signal.c), through the kernel's preallocated sigqueue.
  * setup: in the creator's context; allocates the sigqueue (charged to its
  * RLIMIT_SIGPENDING: -EAGAIN when refused) and fixes the target: tid 0 for
  * the process, else a thread of the caller's process (-EINVAL otherwise).
@@ -130,15 +130,6 @@ void psx_hrtimer_start(struct psx_ktimer *kt, int base, long long expires_ns,
 		       long long interval_ns, int pinned);
 void psx_hrtimer_cancel(struct psx_ktimer *kt);
 long long psx_hrtimer_remaining(struct psx_ktimer *kt);
-
-/*
- * A process half with the core's table in it, not attached to any
- * process: what the glue's lifecycle code builds on, and what the KUnit
- * suites use for a private table. psx_kproc_free() expects timer_exit().
- */
-struct psx_kproc *psx_kproc_alloc(void);
-void psx_kproc_free(struct psx_kproc *kp);
-struct psx_proc *psx_kproc_table(struct psx_kproc *kp);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 #include <psxtimer/core.h>
 #include <psxtimer/kapi.h>
 
+#include "../psxtimer_kunit.h"
 #include "host.h"
 
 #define MS 1000000LL
@@ -34,10 +35,24 @@ static struct psx_proc *P(void)
 	return psx_kproc_table(kp);
 }
 
-/* The fake kernel half of a live timer. */
+/*
+ * The fake kernel half of each timer this suite made, by id: the fake
+ * allocator remembers the last one (host_last_ktimer).
+ */
+static struct psx_ktimer *kts[64];
+
+static int make(int clock, const struct psx_sigevent *sev, int *id)
+{
+	int err = psx_timer_create(P(), clock, sev, id);
+
+	if (!err && *id >= 0 && *id < 64)
+		kts[*id] = host_last_ktimer;
+	return err;
+}
+
 static struct psx_ktimer *kt_of(int id)
 {
-	return psx_timer_ktimer(P(), id);
+	return id >= 0 && id < 64 ? kts[id] : NULL;
 }
 
 static int create(struct kunit *test, int clock, int notify, int signo)
@@ -45,7 +60,7 @@ static int create(struct kunit *test, int clock, int notify, int signo)
 	struct psx_sigevent sev = { .notify = notify, .signo = signo, .value = 99 };
 	int id = -1;
 
-	KUNIT_ASSERT_EQ(test, 0, psx_timer_create(P(), clock, &sev, &id));
+	KUNIT_ASSERT_EQ(test, 0, make(clock, &sev, &id));
 	return id;
 }
 
@@ -124,10 +139,10 @@ static void port_events_count_until_retrieved(struct kunit *test)
 	int id = -1;
 
 	sev.port = 4;
-	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id));
-	KUNIT_EXPECT_EQ(test, psx_proc_ntimers(P()), 0);
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, make(PSX_CLOCK_MONOTONIC, &sev, &id));
+	KUNIT_EXPECT_EQ(test, psx_test_ntimers(P()), 0);
 	sev.port = host_port_fd;
-	KUNIT_ASSERT_EQ(test, 0, psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id));
+	KUNIT_ASSERT_EQ(test, 0, make(PSX_CLOCK_MONOTONIC, &sev, &id));
 	kt = kt_of(id);
 	KUNIT_EXPECT_EQ(test, kt->port_cookie, 7ULL);
 	KUNIT_EXPECT_EQ(test, kt->port_id, id);
@@ -150,7 +165,7 @@ static void stat_reports_pending_and_overrun(struct kunit *test)
 
 	host_cap_sys_nice = 1;
 	sev.port = host_port_fd;
-	KUNIT_ASSERT_EQ(test, 0, psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &port));
+	KUNIT_ASSERT_EQ(test, 0, make(PSX_CLOCK_MONOTONIC, &sev, &port));
 	KUNIT_ASSERT_EQ(test, 0, arm(sig, 0, MS, MS));
 	host_now_ns[PSX_BASE_MONOTONIC] += 10 * MS;
 	KUNIT_EXPECT_EQ(test, host_hrtimer_run(kt), 10ULL);
@@ -192,8 +207,8 @@ static void default_sigevent_is_sigalrm_with_id(struct kunit *test)
 {
 	int id0 = -1, id1 = -1;
 
-	KUNIT_ASSERT_EQ(test, 0, psx_timer_create(P(), PSX_CLOCK_REALTIME, NULL, &id0));
-	KUNIT_ASSERT_EQ(test, 0, psx_timer_create(P(), PSX_CLOCK_REALTIME, NULL, &id1));
+	KUNIT_ASSERT_EQ(test, 0, make(PSX_CLOCK_REALTIME, NULL, &id0));
+	KUNIT_ASSERT_EQ(test, 0, make(PSX_CLOCK_REALTIME, NULL, &id1));
 	KUNIT_EXPECT_EQ(test, kt_of(id1)->signo, 14);
 	KUNIT_EXPECT_EQ(test, kt_of(id1)->sig_value, 1ULL);
 	KUNIT_EXPECT_EQ(test, kt_of(id1)->sig_tid, 0);
@@ -204,10 +219,10 @@ static void thread_id_must_be_ours(struct kunit *test)
 	struct psx_sigevent sev = { .notify = PSX_SIGEV_THREAD_ID, .signo = 10, .tid = 7 };
 	int id = -1;
 
-	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id));
-	KUNIT_EXPECT_EQ(test, psx_proc_ntimers(P()), 0);
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, make(PSX_CLOCK_MONOTONIC, &sev, &id));
+	KUNIT_EXPECT_EQ(test, psx_test_ntimers(P()), 0);
 	sev.tid = host_valid_tid;
-	KUNIT_ASSERT_EQ(test, 0, psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id));
+	KUNIT_ASSERT_EQ(test, 0, make(PSX_CLOCK_MONOTONIC, &sev, &id));
 	KUNIT_EXPECT_EQ(test, kt_of(id)->sig_tid, host_valid_tid);
 }
 
@@ -217,8 +232,8 @@ static void refused_sigqueue_is_eagain_and_leaves_nothing(struct kunit *test)
 	int id = -1;
 
 	host_sigqueue_refused = 1;
-	KUNIT_EXPECT_EQ(test, -PSX_EAGAIN, psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id));
-	KUNIT_EXPECT_EQ(test, psx_proc_ntimers(P()), 0);
+	KUNIT_EXPECT_EQ(test, -PSX_EAGAIN, make(PSX_CLOCK_MONOTONIC, &sev, &id));
+	KUNIT_EXPECT_EQ(test, psx_test_ntimers(P()), 0);
 	host_sigqueue_refused = 0;
 	KUNIT_EXPECT_EQ(test, create(test, PSX_CLOCK_MONOTONIC, PSX_SIGEV_SIGNAL, 10), 0);
 }
@@ -231,21 +246,21 @@ static void allocation_failures_are_enomem(struct kunit *test)
 	/* Each allocation create makes, failed in turn (timer, id array, bitmap). */
 	for (n = 0; n < 3; n++) {
 		host_fail_alloc_after = n;
-		err = psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id);
+		err = make(PSX_CLOCK_MONOTONIC, &sev, &id);
 		KUNIT_EXPECT_EQ(test, err, -PSX_ENOMEM);
-		KUNIT_EXPECT_EQ(test, psx_proc_ntimers(P()), 0);
+		KUNIT_EXPECT_EQ(test, psx_test_ntimers(P()), 0);
 	}
 	host_fail_alloc_after = -1;
-	KUNIT_EXPECT_EQ(test, 0, psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id));
+	KUNIT_EXPECT_EQ(test, 0, make(PSX_CLOCK_MONOTONIC, &sev, &id));
 	KUNIT_EXPECT_EQ(test, id, 0);
 	/* Growth past the first 8 slots fails cleanly too. */
 	for (n = 1; n < 8; n++)
-		KUNIT_ASSERT_EQ(test, 0, psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id));
+		KUNIT_ASSERT_EQ(test, 0, make(PSX_CLOCK_MONOTONIC, &sev, &id));
 	host_fail_alloc_after = 1;
-	KUNIT_EXPECT_EQ(test, -PSX_ENOMEM, psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id));
+	KUNIT_EXPECT_EQ(test, -PSX_ENOMEM, make(PSX_CLOCK_MONOTONIC, &sev, &id));
 	host_fail_alloc_after = -1;
-	KUNIT_EXPECT_EQ(test, psx_proc_ntimers(P()), 8);
-	KUNIT_EXPECT_EQ(test, 0, psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id));
+	KUNIT_EXPECT_EQ(test, psx_test_ntimers(P()), 8);
+	KUNIT_EXPECT_EQ(test, 0, make(PSX_CLOCK_MONOTONIC, &sev, &id));
 	KUNIT_EXPECT_EQ(test, id, 8);
 }
 
@@ -384,7 +399,7 @@ static void eight_threads_race_on_one_table(struct kunit *test)
 	/* The count and the ids agree, and nothing is left half made. */
 	for (i = 0; i < 64; i++)
 		live += psx_timer_gettime(P(), i, &v) == 0;
-	KUNIT_EXPECT_EQ(test, live, psx_proc_ntimers(P()));
+	KUNIT_EXPECT_EQ(test, live, psx_test_ntimers(P()));
 }
 
 static struct kunit_case fire_cases[] = {

@@ -14,6 +14,7 @@
 #include <psxtimer/core.h>
 #include <psxtimer/kapi.h>
 
+#include "../psxtimer_kunit.h"
 #include "host.h"
 
 void *psx_kzalloc(unsigned long size)
@@ -107,6 +108,7 @@ void *psx_ktimer_alloc(unsigned long core_size, struct psx_ktimer **ktp)
 		return NULL;
 	pthread_cond_init(&kt->it_cv, NULL);
 	__atomic_add_fetch(&host_ktimers, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&host_last_ktimer, kt, __ATOMIC_RELAXED);
 	*ktp = kt;
 	return kt->core;
 }

@@ -22,6 +22,7 @@ int host_sigqueue_refused, host_signal_ignored, host_valid_tid;
 int host_port_fd;
 int host_fail_alloc_after;
 int host_ktimers;
+struct psx_ktimer *host_last_ktimer;
 
 static void host_reset(void)
 {

@@ -279,22 +279,6 @@ extern "C" void psx_proc_init(psx_proc *p, psx_kproc *kp)
 	p->kp = kp;
 }
 
-extern "C" int psx_proc_ntimers(psx_proc *p)
-{
-	PLockGuard guard(p->kp);
-
-	return p->p_ntimers;
-}
-
-extern "C" psx_ktimer *psx_timer_ktimer(psx_proc *p, int id)
-{
-	PLockGuard guard(p->kp);
-
-	if (id < 0 || id >= p->p_itimer_sz || !p->p_itimer[id])
-		return nullptr;
-	return p->p_itimer[id]->kt;
-}
-
 /*
  * Delete every timer and free the table (process exit and exec). The
  * process has one thread left, or none running in psxtimer; p_lock not

@@ -99,8 +99,8 @@ static long psx_ioctl_info(void __user *uarg)
 	info.version_patch = ci.version_patch;
 	info.timer_max = ci.timer_max;
 	info.highres_interval_min_ns = ci.highres_interval_min_ns;
-	info.nr_timers = atomic_read(&psx_ntimers);
-	info.nr_procs = atomic_read(&psx_nprocs);
+	info.nr_timers = psx_nr_timers();
+	info.nr_procs = psx_nr_procs();
 	if (copy_to_user(uarg, &info, sizeof(info)))
 		return -EFAULT;
 	return 0;

@@ -5,15 +5,34 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bug.h>
 #include <linux/cpumask.h>
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
 #include <psxtimer/core.h>
+#include <psxtimer/kapi.h>
 #include <psxtimer/version.h>
 
 #include "psxtimer.h"
+
+static_assert(PSX_EPERM == EPERM && PSX_ENOMEM == ENOMEM &&
+	      PSX_EFAULT == EFAULT && PSX_EINVAL == EINVAL &&
+	      PSX_EAGAIN == EAGAIN && PSX_EOVERFLOW == EOVERFLOW &&
+	      PSX_EBADF == EBADF);
+
+/* The core's reports (kapi.h). */
+void psx_warn(const char *msg)
+{
+	WARN(1, "%s\n", msg);
+}
+
+void psx_bug(const char *msg)
+{
+	pr_emerg("%s\n", msg);
+	BUG();
+}
 
 /* illumos: "cannot be tuned on a running system", hence 0444. */
 static int timer_max;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The C glue's own structures and functions (not seen by the C++ core):
- * the kernel halves of a process and of a timer, the kernel symbols
- * resolved at load, and the lifecycle hooks.
+ * The C glue's own structures and functions, which the C++ core never
+ * sees: the kernel halves of a process and of a timer, and what the glue's
+ * files offer each other. What the core may call is include/psxtimer/kapi.h.
  */
 #ifndef PSXTIMER_KERNEL_H
 #define PSXTIMER_KERNEL_H
@@ -79,15 +79,19 @@ struct psx_ktimer {
 	unsigned long long core[];	/* struct psx_itimer */
 };
 
-/* kapi.c: the slab cache of timers, sized at load; timers alive. */
+/* mem.c: the slab cache of timers, sized at load. */
 int psx_ktimer_cache_init(void);
 void psx_ktimer_cache_exit(void);
-extern atomic_t psx_ntimers;
+
+/* counters.c: timers and tables alive, for PSXTIMER_IOC_INFO. */
+void psx_count_timer(int delta);
+void psx_count_proc(int delta);
+unsigned int psx_nr_timers(void);
+unsigned int psx_nr_procs(void);
 
 /*
- * kapi.c: the module's own fault-injection switch, checked before each of
- * its allocations (debugfs psxtimer/fail_alloc, and /proc/PID/fail-nth).
- * Always false without CONFIG_FAULT_INJECTION_DEBUG_FS.
+ * fault.c: the module's own fault-injection switch, checked before each of
+ * its allocations. Always false without CONFIG_FAULT_INJECTION_DEBUG_FS.
  */
 bool psx_should_fail_alloc(void);
 void psx_debugfs_init(void);
@@ -106,13 +110,19 @@ struct psx_ksyms {
 extern struct psx_ksyms psx_ksyms;
 int psx_ksyms_resolve(void);
 
-/* proc.c: the table of the calling process, and the lifecycle hooks. */
+/*
+ * lifecycle.c: process halves and their tables; the table of the calling
+ * process; another process's, with a reference; the exit/exec hooks.
+ * psx_kproc_alloc/free/table also serve the KUnit suites (kunit/psxtimer_kunit.h).
+ */
+struct psx_kproc *psx_kproc_alloc(void);
+void psx_kproc_free(struct psx_kproc *kp);
+struct psx_proc *psx_kproc_table(struct psx_kproc *kp);
 struct psx_proc *psx_proc_current(bool create);
 struct psx_kproc *psx_kproc_get_pid(pid_t nr);
 void psx_kproc_put(struct psx_kproc *kp);
 int psx_lifecycle_init(void);
 void psx_lifecycle_exit(void);
-extern atomic_t psx_nprocs;
 
 /* port.c */
 struct file *psx_port_file(unsigned int flags);

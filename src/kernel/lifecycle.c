@@ -34,7 +34,36 @@
 
 static DEFINE_HASHTABLE(psx_procs, 10);
 static DEFINE_SPINLOCK(psx_procs_lock);	/* writers of psx_procs */
-atomic_t psx_nprocs = ATOMIC_INIT(0);
+
+/*
+ * A process half with the core's table in it, attached to no process yet
+ * (the KUnit suites keep it that way, for a table of their own).
+ * psx_kproc_free() expects timer_exit() to have run.
+ */
+struct psx_kproc *psx_kproc_alloc(void)
+{
+	struct psx_kproc *kp;
+
+	if (psx_should_fail_alloc())
+		return NULL;
+	kp = kzalloc(sizeof(*kp) + psx_proc_size(), GFP_KERNEL_ACCOUNT);
+	if (!kp)
+		return NULL;
+	spin_lock_init(&kp->p_lock);
+	refcount_set(&kp->ref, 1);
+	psx_proc_init(psx_kproc_table(kp), kp);
+	return kp;
+}
+
+void psx_kproc_free(struct psx_kproc *kp)
+{
+	kfree(kp);
+}
+
+struct psx_proc *psx_kproc_table(struct psx_kproc *kp)
+{
+	return (struct psx_proc *)kp->core;
+}
 
 /* RCU read side or psx_procs_lock held. */
 static struct psx_kproc *lookup(const struct signal_struct *sig)
@@ -119,7 +148,7 @@ struct psx_proc *psx_proc_current(bool create)
 		/* The caller holds an open /dev/psxtimer: the module is live. */
 		__module_get(THIS_MODULE);
 		hash_add_rcu(psx_procs, &new->node, (unsigned long)sig);
-		atomic_inc(&psx_nprocs);
+		psx_count_proc(1);
 		kp = new;
 		new = NULL;
 	}
@@ -143,7 +172,7 @@ static void psx_proc_work(struct callback_head *cb)
 		hash_del_rcu(&kp->node);
 		spin_unlock(&psx_procs_lock);
 		timer_exit(psx_kproc_table(kp));
-		atomic_dec(&psx_nprocs);
+		psx_count_proc(-1);
 		psx_kproc_put(kp);
 		return;
 	}
