@@ -5,14 +5,15 @@
  * HrtimerClock serves CLOCK_REALTIME, CLOCK_MONOTONIC (= CLOCK_HIGHRES),
  * CLOCK_BOOTTIME and CLOCK_TAI with one hrtimer per timer; CputimeClock
  * serves the CPU-time clocks, which can be read but carry no timers (as in
- * illumos). Backends are constant objects: constexpr constructors, so the
- * registry is built at compile time and the module runs no constructor.
+ * illumos, where their timer_create fails): it has no timer half at all.
+ * Backends are constant objects: constexpr constructors, so the registry is
+ * built at compile time and the module runs no constructor.
  */
 #include "timer.h"
 
 namespace psx {
 
-class HrtimerClock final : public ClockBackend {
+class HrtimerClock final : public TimerBackend {
 public:
 	constexpr HrtimerClock(int base, bool highres)
 	    : base_(base)
@@ -64,14 +65,6 @@ public:
 	void timer_delete(psx_itimer *it) const override
 	{
 		psx_hrtimer_cancel(it->kt);
-	}
-
-	/*
-	 * illumos rebinds a HIGHRES cyclic when its thread's binding changes;
-	 * here the binding is looked at each time the timer is set.
-	 */
-	void timer_lwpbind(psx_itimer *) const override
-	{
 	}
 
 private:
@@ -167,31 +160,6 @@ public:
 		return 0;
 	}
 
-	/* illumos clock_thread/clock_process: no timers on CPU time. */
-	int timer_create(psx_itimer *) const override
-	{
-		return -PSX_EINVAL;
-	}
-
-	int timer_settime(psx_itimer *, int,
-			  const psx_itimerspec *) const override
-	{
-		return -PSX_EINVAL;
-	}
-
-	void timer_gettime(psx_itimer *, psx_itimerspec *when) const override
-	{
-		*when = psx_itimerspec{};
-	}
-
-	void timer_delete(psx_itimer *) const override
-	{
-	}
-
-	void timer_lwpbind(psx_itimer *) const override
-	{
-	}
-
 private:
 	bool process_;
 };
@@ -203,27 +171,42 @@ static constexpr HrtimerClock tai_clock(PSX_BASE_TAI, false);
 static constexpr CputimeClock process_clock(true);
 static constexpr CputimeClock thread_clock(false);
 
-/* clock_add_backend() at compile time: indexed by Linux clock id. */
-static const ClockBackend *const clock_backend[PSX_CLOCK_MAX] = {
-	[PSX_CLOCK_REALTIME] = &realtime_clock,
-	[PSX_CLOCK_MONOTONIC] = &highres_clock,
-	[PSX_CLOCK_PROCESS_CPUTIME_ID] = &process_clock,
-	[PSX_CLOCK_THREAD_CPUTIME_ID] = &thread_clock,
-	[4] = nullptr,
-	[5] = nullptr,
-	[6] = nullptr,
-	[PSX_CLOCK_BOOTTIME] = &boottime_clock,
-	[8] = nullptr,
-	[9] = nullptr,
-	[10] = nullptr,
-	[PSX_CLOCK_TAI] = &tai_clock,
+/*
+ * clock_add_backend() at compile time, indexed by Linux clock id: each
+ * clock's backend, and its timer half where it has one.
+ */
+struct ClockEntry {
+	const ClockBackend *clock;
+	const TimerBackend *timer;
+};
+
+static const ClockEntry clock_backend[PSX_CLOCK_MAX] = {
+	[PSX_CLOCK_REALTIME] = {&realtime_clock, &realtime_clock},
+	[PSX_CLOCK_MONOTONIC] = {&highres_clock, &highres_clock},
+	[PSX_CLOCK_PROCESS_CPUTIME_ID] = {&process_clock, nullptr},
+	[PSX_CLOCK_THREAD_CPUTIME_ID] = {&thread_clock, nullptr},
+	[4] = {},
+	[5] = {},
+	[6] = {},
+	[PSX_CLOCK_BOOTTIME] = {&boottime_clock, &boottime_clock},
+	[8] = {},
+	[9] = {},
+	[10] = {},
+	[PSX_CLOCK_TAI] = {&tai_clock, &tai_clock},
 };
 
 const ClockBackend *clock_get_backend(int clock)
 {
 	if (clock < 0 || clock >= PSX_CLOCK_MAX)
 		return nullptr;
-	return clock_backend[clock];
+	return clock_backend[clock].clock;
+}
+
+const TimerBackend *timer_get_backend(int clock)
+{
+	if (clock < 0 || clock >= PSX_CLOCK_MAX)
+		return nullptr;
+	return clock_backend[clock].timer;
 }
 
 } // namespace psx

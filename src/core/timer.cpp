@@ -95,7 +95,9 @@ using namespace psx;
 extern "C" int psx_timer_create(psx_proc *p, int clock, const psx_sigevent *sev,
 				int *idp)
 {
-	const ClockBackend *backend = clock_get_backend(clock);
+	/* EINVAL for an unknown clock, and for one without timers (CPU time).
+	 */
+	const TimerBackend *backend = timer_get_backend(clock);
 
 	if (!backend)
 		return -PSX_EINVAL;

@@ -14,7 +14,7 @@
 
 namespace psx {
 
-class ClockBackend;
+class TimerBackend;
 
 /* it_lock bits. ITLK_WANTED is not needed: it_blockers counts waiters. */
 enum : unsigned short {
@@ -39,7 +39,7 @@ const psx_tunables &tunables();
 struct psx_itimer : psx::Object {
 	struct psx_ktimer *kt; /* glue half: hrtimer, it_cv, sigqueue */
 	struct psx_proc *it_proc;
-	const psx::ClockBackend *it_backend;
+	const psx::TimerBackend *it_backend;
 	int it_id;
 	int it_clock;  /* the clock id it was created on */
 	int it_notify; /* PSX_SIGEV_* */
@@ -72,15 +72,22 @@ struct psx_proc : psx::Object {
 namespace psx {
 
 /*
- * illumos's clock_backend_t, as a C++ interface. Backends are constant
- * objects (no constructor runs at load). Timer ops are called with the
- * timer locked and p_lock not held.
+ * illumos's clock_backend_t, as two C++ interfaces. Every clock can be read
+ * and maybe set (ClockBackend); a clock that carries timers is also a
+ * TimerBackend. illumos's CPU-time clocks fill their clk_timer_* slots with
+ * functions that fail; here they simply have no timer half. Backends are
+ * constant objects (no constructor runs at load). Timer ops are called
+ * with the timer locked and p_lock not held.
  */
 class ClockBackend {
 public:
 	virtual int clock_settime(const psx_timespec *ts) const = 0;
 	virtual int clock_gettime(psx_timespec *ts) const = 0;
 	virtual int clock_getres(psx_timespec *ts) const = 0;
+};
+
+class TimerBackend : public ClockBackend {
+public:
 	virtual int timer_create(psx_itimer *it) const = 0;
 	virtual int timer_settime(psx_itimer *it, int flags,
 				  const psx_itimerspec *when) const = 0;
@@ -88,7 +95,6 @@ public:
 				   psx_itimerspec *when) const = 0;
 	/* After it returns, the fire callback has finished and never runs. */
 	virtual void timer_delete(psx_itimer *it) const = 0;
-	virtual void timer_lwpbind(psx_itimer *it) const = 0;
 };
 
 /* The lock protocol (timer_table.cpp); see there for the lock rules. */
@@ -101,8 +107,12 @@ int timer_next_used(psx_proc *p, int id);
 /* Undo what timer_create set up for notification (timer.cpp). */
 void notify_teardown(psx_itimer *it);
 
-/* The backend for a clock id, or nullptr (clock_backend.cpp). */
+/*
+ * The backend for a clock id, or nullptr; the timer half of it, or nullptr
+ * when the clock carries no timers (clock_backend.cpp).
+ */
 const ClockBackend *clock_get_backend(int clock);
+const TimerBackend *timer_get_backend(int clock);
 
 /* timespec helpers (timer.cpp). */
 bool timespec_valid(const psx_timespec &ts);
