@@ -14,6 +14,18 @@ struct psx_kproc *psx_kproc_alloc(void);
 void psx_kproc_free(struct psx_kproc *kp);
 struct psx_proc *psx_kproc_table(struct psx_kproc *kp);
 
+/* timer_create in one step, as the glue makes it when the copy-out works. */
+static inline int psx_test_create(struct psx_proc *p, int clock,
+				  const struct psx_sigevent *sev, int *id)
+{
+	struct psx_itimer *it;
+	int err = psx_timer_create(p, clock, sev, id, &it);
+
+	if (!err)
+		psx_timer_create_done(p, it, 0);
+	return err;
+}
+
 /* Timers alive in the table, counted as PSXTIMER_IOC_STAT would. */
 static inline int psx_test_ntimers(struct psx_proc *p)
 {

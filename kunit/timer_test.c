@@ -62,7 +62,7 @@ static int create_none(struct kunit *test, int clock)
 {
 	int id = -1;
 
-	KUNIT_ASSERT_EQ(test, 0, psx_timer_create(table(test), clock, &sev_none, &id));
+	KUNIT_ASSERT_EQ(test, 0, psx_test_create(table(test), clock, &sev_none, &id));
 	return id;
 }
 
@@ -89,12 +89,12 @@ static void table_grows_to_timer_max_then_eagain(struct kunit *test)
 	for (i = 0; i < max; i++)
 		KUNIT_ASSERT_EQ(test, create_none(test, PSX_CLOCK_REALTIME), i);
 	KUNIT_EXPECT_EQ(test, -PSX_EAGAIN,
-			psx_timer_create(p, PSX_CLOCK_REALTIME, &sev_none, &id));
+			psx_test_create(p, PSX_CLOCK_REALTIME, &sev_none, &id));
 	/* A freed id in the middle is found again, and only it. */
 	KUNIT_EXPECT_EQ(test, 0, psx_timer_delete(p, max / 2));
 	KUNIT_EXPECT_EQ(test, create_none(test, PSX_CLOCK_REALTIME), max / 2);
 	KUNIT_EXPECT_EQ(test, -PSX_EAGAIN,
-			psx_timer_create(p, PSX_CLOCK_REALTIME, &sev_none, &id));
+			psx_test_create(p, PSX_CLOCK_REALTIME, &sev_none, &id));
 	KUNIT_EXPECT_EQ(test, psx_test_ntimers(p), max);
 	/* The table is reusable after timer_exit (exec). */
 	timer_exit(p);
@@ -139,21 +139,21 @@ static void bad_clocks_and_sigevents_are_einval(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(clocks); i++)
 		KUNIT_EXPECT_EQ(test, -PSX_EINVAL,
-				psx_timer_create(p, clocks[i], &sev_none, &id));
+				psx_test_create(p, clocks[i], &sev_none, &id));
 	for (i = 0; i < ARRAY_SIZE(bad); i++)
 		KUNIT_EXPECT_EQ_MSG(test, -PSX_EINVAL,
-				    psx_timer_create(p, PSX_CLOCK_MONOTONIC, &bad[i], &id),
+				    psx_test_create(p, PSX_CLOCK_MONOTONIC, &bad[i], &id),
 				    "sigevent %d", i);
 	/* A port notification needs a port: no fd at all is EBADF. */
 	bad[0] = (struct psx_sigevent){ .notify = PSX_SIGEV_PORT, .port = -1 };
-	KUNIT_EXPECT_EQ(test, -PSX_EBADF, psx_timer_create(p, PSX_CLOCK_MONOTONIC, &bad[0], &id));
+	KUNIT_EXPECT_EQ(test, -PSX_EBADF, psx_test_create(p, PSX_CLOCK_MONOTONIC, &bad[0], &id));
 	bad[0].notify = PSX_SIGEV_THREAD;
-	KUNIT_EXPECT_EQ(test, -PSX_EBADF, psx_timer_create(p, PSX_CLOCK_MONOTONIC, &bad[0], &id));
+	KUNIT_EXPECT_EQ(test, -PSX_EBADF, psx_test_create(p, PSX_CLOCK_MONOTONIC, &bad[0], &id));
 	/* CPU-time clocks read, but carry no timers (illumos). */
 	KUNIT_EXPECT_EQ(test, -PSX_EINVAL,
-			psx_timer_create(p, PSX_CLOCK_PROCESS_CPUTIME_ID, &sev_none, &id));
+			psx_test_create(p, PSX_CLOCK_PROCESS_CPUTIME_ID, &sev_none, &id));
 	KUNIT_EXPECT_EQ(test, -PSX_EINVAL,
-			psx_timer_create(p, PSX_CLOCK_THREAD_CPUTIME_ID, &sev_none, &id));
+			psx_test_create(p, PSX_CLOCK_THREAD_CPUTIME_ID, &sev_none, &id));
 	KUNIT_EXPECT_EQ(test, id, -1);
 	/* Nothing half-made is left behind. */
 	KUNIT_EXPECT_EQ(test, psx_test_ntimers(p), 0);
@@ -294,7 +294,7 @@ static void stat_walks_timers_in_batches(struct kunit *test)
 		create_none(test, i == 3 ? PSX_CLOCK_BOOTTIME : PSX_CLOCK_MONOTONIC);
 	KUNIT_ASSERT_EQ(test, 0, psx_timer_delete(t->p, 1));
 	KUNIT_ASSERT_EQ(test, 0, psx_timer_settime(t->p, 2, 0, &v, NULL));
-	KUNIT_ASSERT_EQ(test, 0, psx_timer_create(t->p, PSX_CLOCK_REALTIME, &sev, &id));
+	KUNIT_ASSERT_EQ(test, 0, psx_test_create(t->p, PSX_CLOCK_REALTIME, &sev, &id));
 	KUNIT_ASSERT_EQ(test, 1, id);
 	KUNIT_ASSERT_EQ(test, 5, create_none(test, PSX_CLOCK_TAI));
 
@@ -333,8 +333,30 @@ static void stat_walks_timers_in_batches(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0, psx_timer_stat(t->p, &next, st, 4));
 }
 
+/*
+ * The glue's half of create: the id could not be copied out. That timer
+ * goes, and no other; its id is free again.
+ */
+static void failed_copyout_deletes_that_timer(struct kunit *test)
+{
+	struct psx_proc *p = table(test);
+	struct psx_itimerspec v;
+	struct psx_itimer *it;
+	int keep, id;
+
+	keep = create_none(test, PSX_CLOCK_MONOTONIC);
+	KUNIT_ASSERT_EQ(test, 0, psx_timer_create(p, PSX_CLOCK_MONOTONIC, &sev_none, &id, &it));
+	KUNIT_EXPECT_EQ(test, id, keep + 1);
+	psx_timer_create_done(p, it, -PSX_EFAULT);
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_gettime(p, id, &v));
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_gettime(p, keep, &v));
+	KUNIT_EXPECT_EQ(test, psx_test_ntimers(p), 1);
+	KUNIT_EXPECT_EQ(test, create_none(test, PSX_CLOCK_MONOTONIC), id);
+}
+
 static struct kunit_case psx_timer_cases[] = {
 	KUNIT_CASE(ids_lowest_free_first),
+	KUNIT_CASE(failed_copyout_deletes_that_timer),
 	KUNIT_CASE(table_grows_to_timer_max_then_eagain),
 	KUNIT_CASE(bad_ids_are_einval),
 	KUNIT_CASE(bad_clocks_and_sigevents_are_einval),

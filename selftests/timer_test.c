@@ -192,6 +192,98 @@ TEST_F(timer, bad_pointers_are_efault)
 	munmap(p, page);
 }
 
+/*
+ * A create whose id cannot be copied out deletes its own timer and no
+ * other. One thread creates with its argument in a read-only page
+ * (EFAULT), sharing its CPU with a spinning thread so that it is now and
+ * then preempted inside the call; another, on the other CPU, deletes id 0
+ * and creates, over and over, so that it takes id 0 whenever the failing
+ * create's timer is gone. When the failing create released its timer
+ * before the copy and then deleted "id 0", the second thread's new timer
+ * vanished under it.
+ */
+struct efault_race {
+	int fd, iterations, bad;
+	volatile int lost, stop;
+	struct psxtimer_create *ro;
+};
+
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static void *create_into_readonly(void *arg)
+{
+	struct efault_race *r = arg;
+	int i;
+
+	long long end = now_ns(CLOCK_MONOTONIC) + 5 * NSEC_PER_SEC;
+
+	pin(0);
+	/* Before the fix, stock lost a timer within a second or two. */
+	for (i = 0; i < r->iterations && !r->lost && now_ns(CLOCK_MONOTONIC) < end; i++)
+		if (ioctl(r->fd, PSXTIMER_IOC_TIMER_CREATE, r->ro) != -1 || errno != EFAULT)
+			r->bad++;
+	r->stop = 1;
+	return NULL;
+}
+
+static void *spin_on_cpu0(void *arg)
+{
+	struct efault_race *r = arg;
+
+	pin(0);
+	while (!r->stop)
+		;
+	return NULL;
+}
+
+TEST_F_TIMEOUT(timer, failed_create_deletes_only_its_own_timer, 120)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct psxtimer_create *ro = mmap(NULL, page, PROT_READ | PROT_WRITE,
+					  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct efault_race r = { .fd = self->fd, .iterations = 20000 };
+	struct psxtimer_sigevent none = psx_sev(PSXTIMER_SIGEV_NONE, 0, 0);
+	struct psxtimer_itimerspec v;
+	pthread_t creator, spinner;
+	int id;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs two CPUs");
+	ASSERT_TRUE(ro != MAP_FAILED);
+	memset(ro, 0, sizeof(*ro));
+	ro->clock_id = PSXTIMER_CLOCK_MONOTONIC;
+	ASSERT_EQ(0, mprotect(ro, page, PROT_READ));
+	r.ro = ro;
+	ASSERT_EQ(0, pthread_create(&spinner, NULL, spin_on_cpu0, &r));
+	ASSERT_EQ(0, pthread_create(&creator, NULL, create_into_readonly, &r));
+	pin(1);
+	while (!r.stop && !r.lost) {
+		psx_delete(self->fd, 0);	/* the other thread's, if any: EINVAL or 0 */
+		id = psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &none);
+		if (id < 0) {
+			r.bad++;
+			continue;
+		}
+		if (psx_gettime(self->fd, id, &v) || psx_delete(self->fd, id))
+			r.lost++;
+	}
+	r.stop = 1;
+	pthread_join(creator, NULL);
+	pthread_join(spinner, NULL);
+	EXPECT_EQ(0, r.bad);
+	EXPECT_EQ(0, r.lost);
+	/* Nothing left behind by the failed creates either. */
+	EXPECT_EQ(0, psx_stat(self->fd, 0, NULL, 0));
+	munmap(ro, page);
+}
+
 TEST(no_table_yet_is_einval)
 {
 	int fd = psx_open();

@@ -133,9 +133,19 @@ struct psx_timer_stat {
  */
 int psx_timer_stat(struct psx_proc *p, int *next, struct psx_timer_stat *out, int max);
 
-/* The timer syscalls. sev == NULL: SIGALRM with si_value = the new id. */
+/*
+ * The timer syscalls. sev == NULL: SIGALRM with si_value = the new id.
+ *
+ * timer_create comes in two halves, because timer.c copies the new id out
+ * while the timer is still born locked, so that no other thread can reach
+ * it before the caller has its id. psx_timer_create() returns the new timer
+ * locked (*itp) with its id; the glue copies the id out, then calls
+ * psx_timer_create_done() with the result of the copy: 0 unlocks the
+ * timer, an error deletes that very timer.
+ */
 int psx_timer_create(struct psx_proc *p, int clock, const struct psx_sigevent *sev,
-		     int *id);
+		     int *id, struct psx_itimer **itp);
+void psx_timer_create_done(struct psx_proc *p, struct psx_itimer *it, int err);
 int psx_timer_settime(struct psx_proc *p, int id, int flags,
 		      const struct psx_itimerspec *value,
 		      struct psx_itimerspec *ovalue);

@@ -43,7 +43,7 @@ static struct psx_ktimer *kts[64];
 
 static int make(int clock, const struct psx_sigevent *sev, int *id)
 {
-	int err = psx_timer_create(P(), clock, sev, id);
+	int err = psx_test_create(P(), clock, sev, id);
 
 	if (!err && *id >= 0 && *id < 64)
 		kts[*id] = host_last_ktimer;
@@ -357,7 +357,7 @@ static void *race(void *arg)
 		id = rand_r(&r->seed) % 24;
 		switch (rand_r(&r->seed) % 5) {
 		case 0:
-			ret = psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id);
+			ret = psx_test_create(P(), PSX_CLOCK_MONOTONIC, &sev, &id);
 			r->bad += ret && ret != -PSX_EAGAIN;
 			break;
 		case 1:

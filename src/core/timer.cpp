@@ -93,7 +93,7 @@ static int sigevent_check(const psx_sigevent &ev)
 using namespace psx;
 
 extern "C" int psx_timer_create(psx_proc *p, int clock, const psx_sigevent *sev,
-				int *idp)
+				int *idp, psx_itimer **itp)
 {
 	/* EINVAL for an unknown clock, and for one without timers (CPU time).
 	 */
@@ -139,12 +139,21 @@ extern "C" int psx_timer_create(psx_proc *p, int clock, const psx_sigevent *sev,
 	if (err)
 		goto out_delete;
 	*idp = id;
-	timer_release(p, it);
+	*itp = it; /* still locked: psx_timer_create_done() */
 	return 0;
 
 out_delete:
 	timer_delete_grabbed(p, id, it);
 	return err;
+}
+
+/* timer.c: "if (copyout(&i, tid, sizeof (timer_t)) != 0) error = EFAULT" */
+extern "C" void psx_timer_create_done(psx_proc *p, psx_itimer *it, int err)
+{
+	if (err)
+		timer_delete_grabbed(p, it->it_id, it);
+	else
+		timer_release(p, it);
 }
 
 /*

@@ -110,6 +110,7 @@ static long psx_ioctl_create(void __user *uarg)
 {
 	struct psxtimer_create arg;
 	struct psx_sigevent sev;
+	struct psx_itimer *it;
 	struct psx_proc *p;
 	int err, id;
 
@@ -133,15 +134,16 @@ static long psx_ioctl_create(void __user *uarg)
 	if (IS_ERR(p))
 		return PTR_ERR(p);
 	err = psx_timer_create(p, arg.clock_id,
-			       (arg.flags & PSXTIMER_CREATE_SIGEVENT) ? &sev : NULL, &id);
+			       (arg.flags & PSXTIMER_CREATE_SIGEVENT) ? &sev : NULL, &id, &it);
 	if (err)
 		return err;
-	/* Write only the id back; a fault then leaves no timer behind. */
-	if (put_user(id, (__s32 __user *)(uarg + offsetof(struct psxtimer_create, timer_id)))) {
-		psx_timer_delete(p, id);
-		return -EFAULT;
-	}
-	return 0;
+	/*
+	 * Write only the id back, while the timer is still locked: on a
+	 * fault, that very timer goes, before any other thread could reach it.
+	 */
+	err = put_user(id, (__s32 __user *)(uarg + offsetof(struct psxtimer_create, timer_id)));
+	psx_timer_create_done(p, it, err);
+	return err;
 }
 
 /* The calling process's table for an existing timer, or -EINVAL. */

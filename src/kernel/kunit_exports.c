@@ -26,6 +26,7 @@ EXPORT_SYMBOL_IF_KUNIT(psx_kproc_free);
 EXPORT_SYMBOL_IF_KUNIT(psx_kproc_table);
 EXPORT_SYMBOL_IF_KUNIT(timer_exit);
 EXPORT_SYMBOL_IF_KUNIT(psx_timer_create);
+EXPORT_SYMBOL_IF_KUNIT(psx_timer_create_done);
 EXPORT_SYMBOL_IF_KUNIT(psx_timer_settime);
 EXPORT_SYMBOL_IF_KUNIT(psx_timer_gettime);
 EXPORT_SYMBOL_IF_KUNIT(psx_timer_delete);
