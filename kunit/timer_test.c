@@ -162,19 +162,38 @@ static void bad_clocks_and_sigevents_are_einval(struct kunit *test)
 
 static void settime_validates_like_itimerspecfix(struct kunit *test)
 {
+	static const struct psx_timespec bad[] = { { 0, -1 }, { 0, NSEC }, { -1, 0 } };
 	struct psx_proc *p = table(test);
 	int id = create_none(test, PSX_CLOCK_MONOTONIC);
-	struct psx_itimerspec v = { .it_value = { 1, NSEC } };
+	struct psx_itimerspec v = { .it_value = { 1, NSEC } }, got;
+	int i;
 
 	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_settime(p, id, 0, &v, NULL));
 	v.it_value = (struct psx_timespec){ 1, -1 };
 	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_settime(p, id, 0, &v, NULL));
 	v.it_value = (struct psx_timespec){ -1, 0 };
 	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_settime(p, id, 0, &v, NULL));
-	/* A bad interval counts only when arming. */
+	/*
+	 * A bad interval counts only when arming (POSIX, itimerspecfix); a
+	 * disarm keeps the interval it is given for gettime, but not a bad
+	 * one: that reads back as 0.
+	 */
 	v.it_value = (struct psx_timespec){ 0, 0 };
-	v.it_interval = (struct psx_timespec){ 0, NSEC };
+	v.it_interval = (struct psx_timespec){ 3, 5 };
 	KUNIT_EXPECT_EQ(test, 0, psx_timer_settime(p, id, 0, &v, NULL));
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_gettime(p, id, &got));
+	KUNIT_EXPECT_EQ(test, got.it_interval.tv_sec, 3LL);
+	KUNIT_EXPECT_EQ(test, got.it_interval.tv_nsec, 5LL);
+	for (i = 0; i < 3; i++) {
+		v.it_interval = bad[i];
+		KUNIT_EXPECT_EQ(test, 0, psx_timer_settime(p, id, 0, &v, NULL));
+		KUNIT_EXPECT_EQ(test, 0, psx_timer_gettime(p, id, &got));
+		KUNIT_EXPECT_EQ(test, got.it_interval.tv_sec, 0LL);
+		KUNIT_EXPECT_EQ(test, got.it_interval.tv_nsec, 0LL);
+		KUNIT_EXPECT_EQ(test, got.it_value.tv_sec, 0LL);
+		KUNIT_EXPECT_EQ(test, got.it_value.tv_nsec, 0LL);
+	}
+	v.it_interval = (struct psx_timespec){ 0, NSEC };
 	v.it_value = (struct psx_timespec){ 100, 0 };
 	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_settime(p, id, 0, &v, NULL));
 	v.it_interval = (struct psx_timespec){ -1, 0 };

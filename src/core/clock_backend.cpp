@@ -94,9 +94,13 @@ int HrtimerClock::timer_settime(psx_itimer *it, int flags,
 	psx_hrtimer_cancel(it->kt);
 	it->it_interval = psx_timespec{}; /* until armed again */
 	if (!timespec_isset(when->it_value)) {
-		/* POSIX: gettime's interval is the one last set, armed or not.
+		/*
+		 * POSIX: gettime's interval is the one last set, armed or not.
+		 * It is only checked when arming (itimerspecfix), so a bad one
+		 * is accepted here, but not kept: it reads back as 0.
 		 */
-		it->it_interval = when->it_interval;
+		if (timespec_valid(when->it_interval))
+			it->it_interval = when->it_interval;
 		return 0;
 	}
 
