@@ -886,6 +886,58 @@ TEST_F(timer, highres_timer_of_bound_thread_is_pinned)
 	}
 }
 
+static int psx_hrtimers(void)
+{
+	int count[64], i, n = 0;
+
+	hrtimers_per_cpu(count, 64);
+	for (i = 0; i < 64; i++)
+		n += count[i];
+	return n;
+}
+
+/*
+ * Timers nobody hears take no interrupts: a periodic SIGEV_NONE timer
+ * never arms an hrtimer (as on Linux), and a port timer whose port was
+ * closed stops its hrtimer at its next fire. Both still read as armed.
+ */
+TEST_F(timer, unheard_timers_arm_no_hrtimer)
+{
+	struct psxtimer_sigevent none = psx_sev(PSXTIMER_SIGEV_NONE, 0, 0);
+	struct psxtimer_itimerspec v = { 0 };
+	int i, id, port, pid;
+
+	if (access("/proc/timer_list", R_OK))
+		SKIP(return, "needs /proc/timer_list");
+	ASSERT_EQ(0, psx_hrtimers());
+	for (i = 0; i < 20; i++) {
+		id = psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &none);
+		ASSERT_LE(0, id);
+		ASSERT_EQ(0, psx_settime(self->fd, id, 0, NSEC_PER_SEC / 1000,
+					 NSEC_PER_SEC / 1000, NULL));
+	}
+	EXPECT_EQ(0, psx_hrtimers());
+	usleep(20000);
+	ASSERT_EQ(0, psx_gettime(self->fd, id, &v));
+	EXPECT_LT(0, ts_ns(&v.it_value));
+	EXPECT_GE(NSEC_PER_SEC / 1000, ts_ns(&v.it_value));
+	EXPECT_EQ(NSEC_PER_SEC / 1000, ts_ns(&v.it_interval));
+
+	port = psx_port(self->fd, 0);
+	ASSERT_LE(0, port);
+	pid = psx_port_timer(self->fd, PSXTIMER_CLOCK_MONOTONIC, port, 7);
+	ASSERT_LE(0, pid);
+	ASSERT_EQ(0, psx_settime(self->fd, pid, 0, NSEC_PER_SEC / 1000,
+				 NSEC_PER_SEC / 1000, NULL));
+	EXPECT_EQ(1, psx_hrtimers());
+	close(port);
+	usleep(20000);	/* a fire finds the port gone */
+	EXPECT_EQ(0, psx_hrtimers());
+	ASSERT_EQ(0, psx_gettime(self->fd, pid, &v));
+	EXPECT_LT(0, ts_ns(&v.it_value));
+	EXPECT_EQ(NSEC_PER_SEC / 1000, ts_ns(&v.it_interval));
+}
+
 TEST_F(timer, abstime_realtime_follows_clock_step)
 {
 	struct psxtimer_sigevent sev = psx_sev(PSXTIMER_SIGEV_SIGNAL, SIGT, 0);

@@ -161,9 +161,11 @@ int psx_clock_getres(int clock, struct psx_timespec *ts);
 
 /*
  * A timer's hrtimer expired `count` times (periods missed count too).
- * Hardirq context: never sleeps, takes no sleeping lock.
+ * hrtimer callback context (hardirq, or softirq on PREEMPT_RT): never
+ * sleeps, takes no sleeping lock. Returns 0 when nobody can hear the timer
+ * any more: the hrtimer need not run again.
  */
-void timer_fire(struct psx_itimer *it, unsigned long long count);
+int timer_fire(struct psx_itimer *it, unsigned long long count);
 
 #ifdef __cplusplus
 }

@@ -75,14 +75,16 @@ int psx_current_bound_cpu(void);
  * RLIMIT_SIGPENDING: -EAGAIN when refused) and fixes the target: tid 0 for
  * the process, else a thread of the caller's process (-EINVAL otherwise).
  * teardown: frees the sigqueue; a signal still queued is still delivered.
- * fire: hardirq; queue the signal, or count the expirations as overruns of
- * the one still queued (saturating at INT_MAX); an ignored signal counts
- * nothing. getoverrun: si_overrun of the last signal that was accepted.
+ * fire: hrtimer callback; queue the signal, or count the expirations as
+ * overruns of the one still queued (saturating at INT_MAX); an ignored
+ * signal counts nothing. Returns 0 when the target is gone (nobody will
+ * ever hear this timer), else 1. getoverrun: si_overrun of the last signal
+ * that was accepted.
  */
 int psx_sig_setup(struct psx_ktimer *kt, int signo, int timer_id,
 		  unsigned long long value, int tid);
 void psx_sig_teardown(struct psx_ktimer *kt);
-void psx_sig_fire(struct psx_ktimer *kt, unsigned long long count);
+int psx_sig_fire(struct psx_ktimer *kt, unsigned long long count);
 int psx_sig_getoverrun(struct psx_ktimer *kt);
 /*
  * For stat, from any process: signo, value, overrun (as getoverrun) and
@@ -96,14 +98,15 @@ void psx_sig_stat(struct psx_ktimer *kt, struct psx_timer_stat *st);
  * setup: associate the timer with the port behind fd (the association
  * holds a reference on the port): -EBADF if fd is not open, -EINVAL if it
  * is not a psxtimer port, -EACCES if another process made the port. teardown: dissociate, dropping a queued event.
- * fire: hardirq; queue the timer's event, or count the expirations while
- * it is queued (saturating); nothing once the port is closed.
+ * fire: hrtimer callback; queue the timer's event, or count the
+ * expirations while it is queued (saturating); once the port is closed,
+ * nothing, and 0 (else 1).
  * getoverrun: the count of the last retrieved event minus one.
  */
 int psx_port_setup(struct psx_ktimer *kt, int fd, unsigned long long cookie,
 		   int timer_id);
 void psx_port_teardown(struct psx_ktimer *kt);
-void psx_port_fire(struct psx_ktimer *kt, unsigned long long count);
+int psx_port_fire(struct psx_ktimer *kt, unsigned long long count);
 int psx_port_getoverrun(struct psx_ktimer *kt);
 /* For stat: value (the cookie), overrun, and pending (fires in the queued event). */
 void psx_port_stat(struct psx_ktimer *kt, struct psx_timer_stat *st);
@@ -124,12 +127,12 @@ long long psx_cputime_ns(int process);
  * that base), then every `interval_ns` (0: once); pinned to the current CPU
  * when `pinned`. The hrtimer must not be armed (cancel first). cancel:
  * returns once the callback is not running and will not run again.
- * remaining: ns to the next expiry, or < 0 when not armed.
+ * pending: the hrtimer is queued or its callback is running.
  */
 void psx_hrtimer_start(struct psx_ktimer *kt, int base, long long expires_ns,
 		       long long interval_ns, int pinned);
 void psx_hrtimer_cancel(struct psx_ktimer *kt);
-long long psx_hrtimer_remaining(struct psx_ktimer *kt);
+int psx_hrtimer_pending(struct psx_ktimer *kt);
 
 #ifdef __cplusplus
 }

@@ -153,26 +153,29 @@ void psx_sig_teardown(struct psx_ktimer *kt)
 }
 
 /* The glue's accounting, modelled: see src/kernel/signal.c. */
-void psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
+int psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 {
 	long long overrun;
 
+	if (host_sig_target_gone)
+		return 0;
 	if (kt->sig_queued) {
 		overrun = kt->si_overrun + (long long)count;
 		kt->si_overrun = overrun > 0x7fffffff ? 0x7fffffff : (int)overrun;
-		return;
+		return 1;
 	}
 	if (kt->sig_inflight) {
 		kt->overrun_last = kt->si_overrun;
 		kt->sig_inflight = 0;
 	}
 	if (host_signal_ignored)
-		return;
+		return 1;
 	overrun = (long long)count - 1;
 	kt->si_overrun = overrun > 0x7fffffff ? 0x7fffffff : (int)overrun;
 	kt->sig_queued = 1;
 	kt->sig_inflight = 1;
 	kt->sig_sent++;
+	return 1;
 }
 
 int psx_sig_getoverrun(struct psx_ktimer *kt)
@@ -212,15 +215,16 @@ void psx_port_teardown(struct psx_ktimer *kt)
 }
 
 /* The glue's accounting, modelled: see src/kernel/port.c. */
-void psx_port_fire(struct psx_ktimer *kt, unsigned long long count)
+int psx_port_fire(struct psx_ktimer *kt, unsigned long long count)
 {
 	unsigned long long n;
 
 	if (!kt->port_assoc)
-		return;
+		return 0;
 	n = (kt->port_queued ? (unsigned long long)kt->port_pending : 0) + count;
 	kt->port_pending = n > 0x7fffffff ? 0x7fffffff : (int)n;
 	kt->port_queued = 1;
+	return 1;
 }
 
 int psx_port_getoverrun(struct psx_ktimer *kt)
@@ -273,14 +277,9 @@ void psx_hrtimer_cancel(struct psx_ktimer *kt)
 	kt->armed = 0;
 }
 
-long long psx_hrtimer_remaining(struct psx_ktimer *kt)
+int psx_hrtimer_pending(struct psx_ktimer *kt)
 {
-	long long rem;
-
-	if (!kt->armed)
-		return -1;
-	rem = kt->expires - host_now_ns[kt->base];
-	return rem > 0 ? rem : 1;
+	return kt->armed;
 }
 
 /* What the glue's hrtimer callback does, when the fake clock says so. */
@@ -297,6 +296,8 @@ unsigned long long host_hrtimer_run(struct psx_ktimer *kt)
 	} else {
 		kt->armed = 0;
 	}
-	timer_fire((struct psx_itimer *)kt->core, count);
+	/* HRTIMER_NORESTART when nobody hears the timer any more. */
+	if (!timer_fire((struct psx_itimer *)kt->core, count))
+		kt->armed = 0;
 	return count;
 }

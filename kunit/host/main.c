@@ -19,6 +19,7 @@ int psx_host_warnings;
 long long host_now_ns[4];
 int host_cap_sys_nice, host_cap_sys_time, host_bound_cpu;
 int host_sigqueue_refused, host_signal_ignored, host_valid_tid;
+int host_sig_target_gone;
 int host_port_fd;
 int host_fail_alloc_after;
 int host_ktimers;
@@ -32,7 +33,7 @@ static void host_reset(void)
 		host_now_ns[i] = 1000000000LL * (i + 1);
 	host_cap_sys_nice = host_cap_sys_time = 0;
 	host_bound_cpu = -1;
-	host_sigqueue_refused = host_signal_ignored = 0;
+	host_sigqueue_refused = host_signal_ignored = host_sig_target_gone = 0;
 	host_valid_tid = 4242;
 	host_port_fd = 3;
 	host_fail_alloc_after = -1;

@@ -48,19 +48,7 @@ public:
 	int timer_settime(psx_itimer *it, int flags,
 			  const psx_itimerspec *when) const override;
 
-	void timer_gettime(psx_itimer *it, psx_itimerspec *when) const override
-	{
-		long long remaining = psx_hrtimer_remaining(it->kt);
-
-		if (remaining < 0) {
-			when->it_value = psx_timespec{};
-			when->it_interval = it->it_interval;
-			return;
-		}
-		/* An armed timer never reports 0: that would mean disarmed. */
-		when->it_value = ns_to_timespec(max(remaining, 1LL));
-		when->it_interval = it->it_interval;
-	}
+	void timer_gettime(psx_itimer *it, psx_itimerspec *when) const override;
 
 	void timer_delete(psx_itimer *it) const override
 	{
@@ -92,6 +80,7 @@ int HrtimerClock::timer_settime(psx_itimer *it, int flags,
 				const psx_itimerspec *when) const
 {
 	psx_hrtimer_cancel(it->kt);
+	it->it_armed = false;
 	it->it_interval = psx_timespec{}; /* until armed again */
 	if (!timespec_isset(when->it_value)) {
 		/*
@@ -135,9 +124,48 @@ int HrtimerClock::timer_settime(psx_itimer *it, int flags,
 		return -PSX_EOVERFLOW;
 
 	it->it_interval = interval;
-	psx_hrtimer_start(it->kt, base, start, interval_ns,
-			  highres_ && psx_current_bound_cpu() >= 0);
+	it->it_expires = start;
+	it->it_period = interval_ns;
+	it->it_base = base;
+	it->it_armed = true;
+	/*
+	 * Nobody hears a SIGEV_NONE timer: as Linux, never arm its hrtimer
+	 * (illumos does, to do nothing); gettime computes where it stands.
+	 */
+	if (it->it_notify != PSX_SIGEV_NONE)
+		psx_hrtimer_start(it->kt, base, start, interval_ns,
+				  highres_ && psx_current_bound_cpu() >= 0);
 	return 0;
+}
+
+/*
+ * Time to the next expiry, from what settime armed: the hrtimer is not
+ * asked, since it may have stopped (nobody hears the timer any more) or
+ * never run (SIGEV_NONE). An armed timer never reports 0: that would mean
+ * disarmed. A one-shot timer past its expiry whose callback has not run
+ * yet still reads 1 ns, as on Linux: its notification is still to come.
+ */
+void HrtimerClock::timer_gettime(psx_itimer *it, psx_itimerspec *when) const
+{
+	when->it_interval = it->it_interval;
+	when->it_value = psx_timespec{};
+	if (!it->it_armed)
+		return;
+
+	long long now = psx_clock_now_ns(it->it_base);
+	long long rem;
+
+	if (now < it->it_expires)
+		rem = it->it_expires - now;
+	else if (it->it_period)
+		rem = it->it_period - (now - it->it_expires) % it->it_period;
+	else if (psx_hrtimer_pending(it->kt))
+		rem = 1;
+	else {
+		it->it_armed = false; /* expired and notified */
+		return;
+	}
+	when->it_value = ns_to_timespec(rem);
 }
 
 class CputimeClock final : public ClockBackend {

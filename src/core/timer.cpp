@@ -255,18 +255,21 @@ extern "C" int psx_timer_stat(psx_proc *p, int *next,
 }
 
 /*
- * The hrtimer expired `count` times. Hardirq context. A signal timer
- * queues its signal, or counts overruns while the last one is still
- * queued (illumos's it_pending, kept with the sigqueue under the kernel's
- * siglock since Linux tells nobody when a signal is taken); a port timer
- * does the same with its port event, under the port's lock.
+ * The hrtimer expired `count` times. A signal timer queues its signal, or
+ * counts overruns while the last one is still queued (illumos's
+ * it_pending, kept with the sigqueue under the kernel's siglock since Linux
+ * tells nobody when a signal is taken); a port timer does the same with its
+ * port event, under the port's lock. 0 when nobody can hear the timer any
+ * more (its port is closed, its thread or process gone): the hrtimer then
+ * stops, and gettime still reads the timer as armed.
  */
-extern "C" void timer_fire(psx_itimer *it, unsigned long long count)
+extern "C" int timer_fire(psx_itimer *it, unsigned long long count)
 {
 	if (is_signal(it->it_notify))
-		psx_sig_fire(it->kt, count);
-	else if (is_port(it->it_notify))
-		psx_port_fire(it->kt, count);
+		return psx_sig_fire(it->kt, count);
+	if (is_port(it->it_notify))
+		return psx_port_fire(it->kt, count);
+	return 0; /* SIGEV_NONE: never armed */
 }
 
 extern "C" int psx_clock_gettime(int clock, psx_timespec *ts)

@@ -98,13 +98,14 @@ static void latch_taken(struct psx_ktimer *kt)
 	}
 }
 
-void psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
+int psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 {
 	struct sigqueue *q = kt->sigq;
 	enum pid_type type = kt->sig_type;
 	struct pid *pid = kt->sig_pid;
 	struct task_struct *t;
 	unsigned long flags;
+	int heard = 1;
 
 	rcu_read_lock();
 	t = pid_task(pid, type);
@@ -114,7 +115,11 @@ void psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 		pid = kt->sig_tgid;
 		t = pid_task(pid, type);
 	}
-	if (!t || !psx_ksyms.lock_task_sighand(t, &flags))
+	if (!t) {
+		heard = 0;	/* the process is gone: its exit deletes us */
+		goto out;
+	}
+	if (!psx_ksyms.lock_task_sighand(t, &flags))
 		goto out;
 	if (!list_empty(&q->list)) {
 		/* Still queued: these expirations are overruns. */
@@ -141,6 +146,7 @@ void psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 	unlock_task_sighand(t, &flags);
 out:
 	rcu_read_unlock();
+	return heard;
 }
 
 int psx_sig_getoverrun(struct psx_ktimer *kt)
