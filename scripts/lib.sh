@@ -11,7 +11,7 @@ say() { echo "==> $*" >&2; }
 # The stock Debian 6.12 kernel the project tests on: the newest one installed.
 stock_kver() {
 	local v
-	v=$(cd /usr/src && ls -d linux-headers-6.12.*-amd64 2>/dev/null |
+	v=$(cd /usr/src && ls -d linux-headers-6.12.*-amd64 2>/dev/null | grep -v -- '-rt-amd64$' |
 		sed 's/^linux-headers-//' | sort -V | tail -n 1)
 	[ -n "$v" ] || die "no linux-headers-6.12.*-amd64 installed (run scripts/setup)"
 	echo "$v"

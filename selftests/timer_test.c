@@ -204,9 +204,12 @@ TEST_F(timer, bad_pointers_are_efault)
  */
 struct efault_race {
 	int fd, iterations, bad;
-	volatile int lost, stop;
+	int lost, stop;		/* __atomic: the three threads read them */
 	struct psxtimer_create *ro;
 };
+
+#define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 
 static void pin(int cpu)
 {
@@ -226,10 +229,10 @@ static void *create_into_readonly(void *arg)
 
 	pin(0);
 	/* Before the fix, stock lost a timer within a second or two. */
-	for (i = 0; i < r->iterations && !r->lost && now_ns(CLOCK_MONOTONIC) < end; i++)
+	for (i = 0; i < r->iterations && !LOAD(r->lost) && now_ns(CLOCK_MONOTONIC) < end; i++)
 		if (ioctl(r->fd, PSXTIMER_IOC_TIMER_CREATE, r->ro) != -1 || errno != EFAULT)
 			r->bad++;
-	r->stop = 1;
+	STORE(r->stop, 1);
 	return NULL;
 }
 
@@ -238,7 +241,7 @@ static void *spin_on_cpu0(void *arg)
 	struct efault_race *r = arg;
 
 	pin(0);
-	while (!r->stop)
+	while (!LOAD(r->stop))
 		;
 	return NULL;
 }
@@ -264,7 +267,7 @@ TEST_F_TIMEOUT(timer, failed_create_deletes_only_its_own_timer, 120)
 	ASSERT_EQ(0, pthread_create(&spinner, NULL, spin_on_cpu0, &r));
 	ASSERT_EQ(0, pthread_create(&creator, NULL, create_into_readonly, &r));
 	pin(1);
-	while (!r.stop && !r.lost) {
+	while (!LOAD(r.stop) && !r.lost) {
 		psx_delete(self->fd, 0);	/* the other thread's, if any: EINVAL or 0 */
 		id = psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &none);
 		if (id < 0) {
@@ -272,9 +275,9 @@ TEST_F_TIMEOUT(timer, failed_create_deletes_only_its_own_timer, 120)
 			continue;
 		}
 		if (psx_gettime(self->fd, id, &v) || psx_delete(self->fd, id))
-			r.lost++;
+			STORE(r.lost, r.lost + 1);
 	}
-	r.stop = 1;
+	STORE(r.stop, 1);
 	pthread_join(creator, NULL);
 	pthread_join(spinner, NULL);
 	EXPECT_EQ(0, r.bad);
