@@ -889,6 +889,64 @@ TEST_F(timer, highres_timer_of_bound_thread_is_pinned)
 	}
 }
 
+/* The kernel's task flags, field 9 of /proc/self/stat; 0 if unreadable. */
+static unsigned long self_flags(void)
+{
+	char buf[1024], *p;
+	unsigned long flags = 0;
+	FILE *f = fopen("/proc/self/stat", "r");
+
+	if (!f)
+		return 0;
+	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
+		sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %lu", &flags);
+	fclose(f);
+	return flags;
+}
+
+#define PF_SUPERPRIV 0x00000100	/* include/linux/sched.h: used super-user privileges */
+
+/*
+ * A privilege is asked only where it decides the answer: root's settime
+ * of an interval above the floor, or clock_settime of an unknown clock,
+ * leaves no "used super-user privileges" mark (nor an audit record); an
+ * interval below the floor does use CAP_SYS_NICE.
+ */
+TEST_F(timer, privileges_are_asked_only_where_they_decide)
+{
+	struct psxtimer_sigevent sev = psx_sev(PSXTIMER_SIGEV_SIGNAL, SIGT, 0);
+	struct psxtimer_clock c = { .clock_id = 5 };
+	int status;
+	pid_t pid;
+
+	if (geteuid())
+		SKIP(return, "needs root");
+	block(SIGT);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* fork cleared the mark; the reads below need no privilege. */
+		int id = psx_create(self->fd, PSXTIMER_CLOCK_HIGHRES, &sev);
+
+		if (id < 0 || !self_flags())
+			_exit(10);
+		if (psx_settime(self->fd, id, 0, NSEC_PER_SEC / 1000, NSEC_PER_SEC / 1000, NULL))
+			_exit(11);
+		if (ioctl(self->fd, PSXTIMER_IOC_CLOCK_SETTIME, &c) != -1 || errno != EINVAL)
+			_exit(12);
+		if (self_flags() & PF_SUPERPRIV)
+			_exit(1);
+		if (psx_settime(self->fd, id, 0, NSEC_PER_SEC / 1000, 1000, NULL))
+			_exit(13);
+		if (!(self_flags() & PF_SUPERPRIV))
+			_exit(2);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
 static int psx_hrtimers(void)
 {
 	int count[64], i, n = 0;

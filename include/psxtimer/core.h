@@ -154,9 +154,9 @@ int psx_timer_delete(struct psx_proc *p, int id);
 /* The overrun count (>= 0), or a negative errno. */
 int psx_timer_getoverrun(struct psx_proc *p, int id);
 
-/* The clock syscalls. can_settime: the caller has CAP_SYS_TIME. */
+/* The clock syscalls. */
 int psx_clock_gettime(int clock, struct psx_timespec *ts);
-int psx_clock_settime(int clock, const struct psx_timespec *ts, int can_settime);
+int psx_clock_settime(int clock, const struct psx_timespec *ts);
 int psx_clock_getres(int clock, struct psx_timespec *ts);
 
 /*

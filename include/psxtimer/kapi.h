@@ -63,9 +63,19 @@ void psx_it_cv_broadcast(struct psx_ktimer *kt);
 void *psx_ktimer_alloc(unsigned long core_size, struct psx_ktimer **ktp);
 void psx_ktimer_free(struct psx_ktimer *kt);
 
-/* Credentials of the calling task (cred.c). */
-enum { PSX_CAP_SYS_NICE, PSX_CAP_SYS_TIME };
-int psx_capable(int cap);
+/*
+ * Privileges of the calling task (cred.c), asked only when they decide the
+ * answer, so that neither an audit record nor the task's "used superuser
+ * privileges" flag appears when they do not.
+ * may_exceed_floor: the caller may arm below clock_highres_interval_min
+ * (illumos secpolicy_clock_highres; here CAP_SYS_NICE, never audited: an
+ * unprivileged caller hitting the floor is normal).
+ * may_settime: 0 if the caller may set the realtime clock to ts, or the
+ * -errno of the check the kernel's own clock_settime makes (the settime LSM
+ * hook: CAP_SYS_TIME and any LSM's policy).
+ */
+int psx_may_exceed_floor(void);
+int psx_may_settime(const struct psx_timespec *ts);
 /* The CPU the calling thread is bound to, or -1 if it may run on several. */
 int psx_current_bound_cpu(void);
 

@@ -392,11 +392,50 @@ static void gettime_never_zero_while_armed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.it_value.tv_nsec, 0LL);
 }
 
+/* The floor's privilege is asked only when the floor would bite. */
+static void floor_privilege_asked_only_when_it_matters(struct kunit *test)
+{
+	int hr = create(test, PSX_CLOCK_HIGHRES, PSX_SIGEV_SIGNAL, 10);
+	int rt = create(test, PSX_CLOCK_REALTIME, PSX_SIGEV_SIGNAL, 10);
+	long long now = host_now_ns[PSX_BASE_MONOTONIC];
+
+	KUNIT_ASSERT_EQ(test, 0, arm(hr, 0, MS, MS));
+	KUNIT_ASSERT_EQ(test, 0, arm(rt, 0, 1000, 0));	/* a value: only HIGHRES's */
+	KUNIT_ASSERT_EQ(test, 0, arm(hr, PSX_TIMER_ABSTIME, now + 1000, 0));
+	KUNIT_ASSERT_EQ(test, 0, arm(hr, 0, 0, 0));	/* a disarm */
+	KUNIT_EXPECT_EQ(test, host_floor_asked, 0);
+	KUNIT_ASSERT_EQ(test, 0, arm(hr, 0, 1000, 0));
+	KUNIT_EXPECT_EQ(test, host_floor_asked, 1);
+	KUNIT_ASSERT_EQ(test, 0, arm(rt, 0, MS, 1000));
+	KUNIT_EXPECT_EQ(test, host_floor_asked, 2);
+}
+
+/*
+ * clock_settime in illumos's order: an unknown clock is EINVAL without a
+ * privilege check; then the privilege (EPERM); then the value (EINVAL).
+ */
+static void clock_settime_order(struct kunit *test)
+{
+	struct psx_timespec ok = { 1234, 5 }, bad = { 1, 1000000000LL };
+
+	host_cap_sys_time = 0;
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_clock_settime(5, &bad));
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_clock_settime(-1, &ok));
+	KUNIT_EXPECT_EQ(test, host_settime_asked, 0);
+	KUNIT_EXPECT_EQ(test, -PSX_EPERM, psx_clock_settime(PSX_CLOCK_REALTIME, &bad));
+	KUNIT_EXPECT_EQ(test, -PSX_EPERM, psx_clock_settime(PSX_CLOCK_MONOTONIC, &ok));
+	KUNIT_EXPECT_EQ(test, host_settime_asked, 2);
+	host_cap_sys_time = 1;
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_clock_settime(PSX_CLOCK_REALTIME, &bad));
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_clock_settime(PSX_CLOCK_MONOTONIC, &ok));
+	KUNIT_EXPECT_EQ(test, 0, psx_clock_settime(PSX_CLOCK_REALTIME, &ok));
+}
+
 static void clock_settime_realtime(struct kunit *test)
 {
 	struct psx_timespec ts = { 1234, 5 }, got;
 
-	KUNIT_EXPECT_EQ(test, 0, psx_clock_settime(PSX_CLOCK_REALTIME, &ts, 1));
+	KUNIT_EXPECT_EQ(test, 0, psx_clock_settime(PSX_CLOCK_REALTIME, &ts));
 	KUNIT_EXPECT_EQ(test, 0, psx_clock_gettime(PSX_CLOCK_REALTIME, &got));
 	KUNIT_EXPECT_EQ(test, got.tv_sec, 1234LL);
 	KUNIT_EXPECT_EQ(test, got.tv_nsec, 5LL);
@@ -479,6 +518,8 @@ static struct kunit_case fire_cases[] = {
 	KUNIT_CASE(highres_clamp_unless_cap_sys_nice),
 	KUNIT_CASE(bases_and_pinning),
 	KUNIT_CASE(gettime_never_zero_while_armed),
+	KUNIT_CASE(floor_privilege_asked_only_when_it_matters),
+	KUNIT_CASE(clock_settime_order),
 	KUNIT_CASE(clock_settime_realtime),
 	KUNIT_CASE(eight_threads_race_on_one_table),
 	{}

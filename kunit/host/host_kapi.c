@@ -122,9 +122,16 @@ void psx_ktimer_free(struct psx_ktimer *kt)
 	free(kt);
 }
 
-int psx_capable(int cap)
+int psx_may_exceed_floor(void)
 {
-	return cap == PSX_CAP_SYS_NICE ? host_cap_sys_nice : host_cap_sys_time;
+	__atomic_add_fetch(&host_floor_asked, 1, __ATOMIC_RELAXED);
+	return host_cap_sys_nice;
+}
+
+int psx_may_settime(const struct psx_timespec *ts)
+{
+	host_settime_asked++;
+	return host_cap_sys_time ? 0 : -PSX_EPERM;
 }
 
 int psx_current_bound_cpu(void)

@@ -67,13 +67,18 @@ private:
  * floor: illumos runs them off the clock tick, never faster, and a
  * nanosecond period would storm the CPU with interrupts.
  */
-static psx_timespec clamp(const psx_timespec &ts, bool privileged)
+static bool below_floor(const psx_timespec &ts)
 {
 	long long min_ns = tunables().highres_interval_min_ns;
 
-	if (privileged || ts.tv_sec || ts.tv_nsec == 0 || ts.tv_nsec >= min_ns)
+	return !ts.tv_sec && ts.tv_nsec && ts.tv_nsec < min_ns;
+}
+
+static psx_timespec clamp(const psx_timespec &ts, bool privileged)
+{
+	if (privileged || !below_floor(ts))
 		return ts;
-	return psx_timespec{0, min_ns};
+	return psx_timespec{0, tunables().highres_interval_min_ns};
 }
 
 int HrtimerClock::timer_settime(psx_itimer *it, int flags,
@@ -94,11 +99,15 @@ int HrtimerClock::timer_settime(psx_itimer *it, int flags,
 	}
 
 	bool abs = flags & PSX_TIMER_ABSTIME;
-	bool privileged = psx_capable(PSX_CAP_SYS_NICE);
+	bool clamp_value = highres_ && !abs;
+	/* The privilege is asked only when the floor would bite. */
+	bool privileged = (below_floor(when->it_interval) ||
+			   (clamp_value && below_floor(when->it_value))) &&
+			  psx_may_exceed_floor();
 	psx_timespec value = when->it_value;
 	psx_timespec interval = clamp(when->it_interval, privileged);
 
-	if (highres_ && !abs)
+	if (clamp_value)
 		value = clamp(value, privileged);
 
 	/*

@@ -279,16 +279,21 @@ extern "C" int psx_clock_gettime(int clock, psx_timespec *ts)
 	return backend ? backend->clock_gettime(ts) : -PSX_EINVAL;
 }
 
-/* illumos's order: unknown clock, then privilege, then the value. */
-extern "C" int psx_clock_settime(int clock, const psx_timespec *ts,
-				 int can_settime)
+/*
+ * illumos's order: unknown clock, then privilege, then the value (the
+ * kernel's clock_settime checks the value before the privilege). The
+ * privilege is the kernel's own settime check, LSM hook included.
+ */
+extern "C" int psx_clock_settime(int clock, const psx_timespec *ts)
 {
 	const ClockBackend *backend = clock_get_backend(clock);
 
 	if (!backend)
 		return -PSX_EINVAL;
-	if (!can_settime)
-		return -PSX_EPERM;
+	int err = psx_may_settime(ts);
+
+	if (err)
+		return err;
 	if (!timespec_valid(*ts))
 		return -PSX_EINVAL;
 	return backend->clock_settime(ts);

@@ -106,6 +106,9 @@ struct psx_ksyms {
 						    unsigned long *flags);
 	unsigned long long (*task_sched_runtime)(struct task_struct *t);
 	void (*thread_group_cputime)(struct task_struct *t, struct task_cputime *times);
+#ifdef CONFIG_SECURITY
+	int (*security_settime64)(const struct timespec64 *ts, const struct timezone *tz);
+#endif
 };
 extern struct psx_ksyms psx_ksyms;
 int psx_ksyms_resolve(void);
