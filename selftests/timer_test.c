@@ -4,6 +4,7 @@
  * delivery and overrun accounting, SIGEV_THREAD_ID, and the process
  * lifecycle (fork, exec, thread exit, exit). Built 64-bit and -m32.
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -997,6 +998,63 @@ TEST_F(timer, unheard_timers_arm_no_hrtimer)
 	ASSERT_EQ(0, psx_gettime(self->fd, pid, &v));
 	EXPECT_LT(0, ts_ns(&v.it_value));
 	EXPECT_EQ(NSEC_PER_SEC / 1000, ts_ns(&v.it_interval));
+}
+
+/*
+ * In a time namespace (unshare -T) with MONOTONIC and BOOTTIME ten hours
+ * ahead, the module's clock reads agree with the caller's clock_gettime,
+ * and an absolute deadline computed from it fires when it says, not ten
+ * hours late. Needs CONFIG_TIME_NS (Debian's kernels; not the debug one).
+ */
+TEST_F(timer, time_namespace_clocks_and_deadlines)
+{
+	static const char offsets[] = "monotonic 36000 0\nboottime 36000 0\n";
+	int status, fd;
+	pid_t pid;
+
+	if (unshare(CLONE_NEWTIME))
+		SKIP(return, "no time namespaces here (%s)", strerror(errno));
+	fd = open("/proc/self/timens_offsets", O_WRONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)strlen(offsets), write(fd, offsets, strlen(offsets)));
+	close(fd);
+	block(SIGT);
+	pid = fork();	/* the child is the one in the namespace */
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct psxtimer_sigevent sev = psx_sev(PSXTIMER_SIGEV_SIGNAL, SIGT, 5);
+		clockid_t clocks[] = { CLOCK_MONOTONIC, CLOCK_BOOTTIME };
+		struct psxtimer_timespec ts = { 0 };
+		struct psxtimer_itimerspec v = { 0 };
+		long long t0, deadline;
+		siginfo_t si;
+		int i, id;
+
+		for (i = 0; i < 2; i++) {
+			t0 = now_ns(clocks[i]);
+			if (psx_clock(self->fd, PSXTIMER_IOC_CLOCK_GETTIME, clocks[i], &ts))
+				_exit(10);
+			if (t0 < 36000 * NSEC_PER_SEC || ts_ns(&ts) - t0 < 0 ||
+			    ts_ns(&ts) - t0 > NSEC_PER_SEC)
+				_exit(1 + i);
+			id = psx_create(self->fd, clocks[i], &sev);
+			deadline = now_ns(clocks[i]) + NSEC_PER_SEC / 5;
+			if (id < 0 || psx_settime(self->fd, id, PSXTIMER_TIMER_ABSTIME,
+						  deadline, 0, NULL))
+				_exit(11);
+			if (psx_gettime(self->fd, id, &v) || ts_ns(&v.it_value) > NSEC_PER_SEC / 5)
+				_exit(3 + i);
+			if (wait_sig(SIGT, &si, 5000))
+				_exit(5 + i);	/* not fired: the offset was not taken off */
+			if (now_ns(clocks[i]) < deadline)
+				_exit(7 + i);	/* fired early */
+			psx_delete(self->fd, id);
+		}
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
 TEST_F(timer, abstime_realtime_follows_clock_step)

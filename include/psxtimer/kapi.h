@@ -127,6 +127,12 @@ void psx_port_stat(struct psx_ktimer *kt, struct psx_timer_stat *st);
  */
 enum { PSX_BASE_REALTIME, PSX_BASE_MONOTONIC, PSX_BASE_BOOTTIME, PSX_BASE_TAI };
 long long psx_clock_now_ns(int base);
+/*
+ * The calling task's time-namespace offset on that base, in ns: what its
+ * clock_gettime adds to the host's clock (MONOTONIC and BOOTTIME; 0 for
+ * the others, and outside a time namespace).
+ */
+long long psx_timens_offset_ns(int base);
 long long psx_clock_res_ns(void);
 int psx_clock_set_realtime(const struct psx_timespec *ts);
 /* CPU time of the calling thread or its whole process, in ns. */

@@ -392,6 +392,45 @@ static void gettime_never_zero_while_armed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.it_value.tv_nsec, 0LL);
 }
 
+/*
+ * In a time namespace, clock reads and absolute MONOTONIC/BOOTTIME
+ * deadlines are on the caller's clock; the hrtimer runs on the host's.
+ * REALTIME and TAI have no offset; relative times need none.
+ */
+static void time_namespace_offsets(struct kunit *test)
+{
+	const long long off = 36000 * 1000000000LL; /* ten hours */
+	int mono = create(test, PSX_CLOCK_MONOTONIC, PSX_SIGEV_SIGNAL, 10);
+	int boot = create(test, PSX_CLOCK_BOOTTIME, PSX_SIGEV_SIGNAL, 10);
+	int rt = create(test, PSX_CLOCK_REALTIME, PSX_SIGEV_SIGNAL, 10);
+	long long host_mono = host_now_ns[PSX_BASE_MONOTONIC];
+	struct psx_itimerspec v;
+	struct psx_timespec ts;
+
+	host_timens_offset_ns[PSX_BASE_MONOTONIC] = off;
+	host_timens_offset_ns[PSX_BASE_BOOTTIME] = off / 2;
+	KUNIT_ASSERT_EQ(test, 0, psx_clock_gettime(PSX_CLOCK_MONOTONIC, &ts));
+	KUNIT_EXPECT_EQ(test, ts.tv_sec * 1000000000LL + ts.tv_nsec, host_mono + off);
+	KUNIT_ASSERT_EQ(test, 0, psx_clock_gettime(PSX_CLOCK_REALTIME, &ts));
+	KUNIT_EXPECT_EQ(test, ts.tv_sec * 1000000000LL + ts.tv_nsec, host_now_ns[0]);
+	/* 5 ms from now on the caller's clock is 5 ms from now on the host's. */
+	KUNIT_ASSERT_EQ(test, 0, arm(mono, PSX_TIMER_ABSTIME, host_mono + off + 5 * MS, 0));
+	KUNIT_EXPECT_EQ(test, kt_of(mono)->expires, host_mono + 5 * MS);
+	KUNIT_ASSERT_EQ(test, 0, psx_timer_gettime(P(), mono, &v));
+	KUNIT_EXPECT_EQ(test, v.it_value.tv_nsec, 5 * MS);
+	KUNIT_ASSERT_EQ(test, 0, arm(boot, PSX_TIMER_ABSTIME,
+				     host_now_ns[PSX_BASE_BOOTTIME] + off / 2 + MS, 0));
+	KUNIT_EXPECT_EQ(test, kt_of(boot)->expires, host_now_ns[PSX_BASE_BOOTTIME] + MS);
+	/* Before the offset: long past, due at once. */
+	KUNIT_ASSERT_EQ(test, 0, arm(mono, PSX_TIMER_ABSTIME, MS, 0));
+	KUNIT_EXPECT_EQ(test, kt_of(mono)->expires, 0LL);
+	/* Relative, and REALTIME: no offset. */
+	KUNIT_ASSERT_EQ(test, 0, arm(mono, 0, MS, 0));
+	KUNIT_EXPECT_EQ(test, kt_of(mono)->expires, host_mono + MS);
+	KUNIT_ASSERT_EQ(test, 0, arm(rt, PSX_TIMER_ABSTIME, host_now_ns[0] + MS, 0));
+	KUNIT_EXPECT_EQ(test, kt_of(rt)->expires, host_now_ns[0] + MS);
+}
+
 /* The floor's privilege is asked only when the floor would bite. */
 static void floor_privilege_asked_only_when_it_matters(struct kunit *test)
 {
@@ -518,6 +557,7 @@ static struct kunit_case fire_cases[] = {
 	KUNIT_CASE(highres_clamp_unless_cap_sys_nice),
 	KUNIT_CASE(bases_and_pinning),
 	KUNIT_CASE(gettime_never_zero_while_armed),
+	KUNIT_CASE(time_namespace_offsets),
 	KUNIT_CASE(floor_privilege_asked_only_when_it_matters),
 	KUNIT_CASE(clock_settime_order),
 	KUNIT_CASE(clock_settime_realtime),

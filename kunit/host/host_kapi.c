@@ -251,6 +251,11 @@ long long psx_clock_now_ns(int base)
 	return host_now_ns[base];
 }
 
+long long psx_timens_offset_ns(int base)
+{
+	return host_timens_offset_ns[base];
+}
+
 long long psx_clock_res_ns(void)
 {
 	return 1;

@@ -17,6 +17,7 @@
 
 int psx_host_warnings;
 long long host_now_ns[4];
+long long host_timens_offset_ns[4];
 int host_cap_sys_nice, host_cap_sys_time, host_bound_cpu;
 int host_floor_asked, host_settime_asked;
 int host_sigqueue_refused, host_signal_ignored, host_valid_tid;
@@ -30,8 +31,10 @@ static void host_reset(void)
 {
 	int i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 4; i++) {
 		host_now_ns[i] = 1000000000LL * (i + 1);
+		host_timens_offset_ns[i] = 0;
+	}
 	/* KUnit runs as root: the shared suites may set the clock. */
 	host_cap_sys_nice = 0;
 	host_cap_sys_time = 1;

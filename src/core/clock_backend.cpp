@@ -28,9 +28,11 @@ public:
 		return psx_clock_set_realtime(ts);
 	}
 
+	/* As the caller's clock_gettime reads it: in its time namespace. */
 	int clock_gettime(psx_timespec *ts) const override
 	{
-		*ts = ns_to_timespec(psx_clock_now_ns(base_));
+		*ts = ns_to_timespec(psx_clock_now_ns(base_) +
+				     psx_timens_offset_ns(base_));
 		return 0;
 	}
 
@@ -128,6 +130,16 @@ int HrtimerClock::timer_settime(psx_itimer *it, int flags,
 		if (start > INT64_MAX_ - now)
 			return -PSX_EOVERFLOW;
 		start += now;
+	} else {
+		/*
+		 * An absolute time is on the caller's clock, which a time
+		 * namespace offsets from the host's the hrtimer runs on. One
+		 * before the offset is long past, as the kernel's
+		 * timens_ktime_to_host() has it.
+		 */
+		long long offset = psx_timens_offset_ns(base);
+
+		start = start < offset ? 0 : start - offset;
 	}
 	if (start > INT64_MAX_ - interval_ns)
 		return -PSX_EOVERFLOW;

@@ -9,6 +9,7 @@
 #include <linux/ktime.h>
 #include <linux/sched/cputime.h>
 #include <linux/time.h>
+#include <linux/time_namespace.h>
 #include <linux/timekeeping.h>
 
 #include <psxtimer/core.h>
@@ -35,6 +36,18 @@ long long psx_clock_now_ns(int base)
 	default:
 		return ktime_get_ns();
 	}
+}
+
+/* Zero plus the offset: the kernel's own inlines, so no layout is assumed. */
+long long psx_timens_offset_ns(int base)
+{
+	struct timespec64 off = {};
+
+	if (base == PSX_BASE_MONOTONIC)
+		timens_add_monotonic(&off);
+	else if (base == PSX_BASE_BOOTTIME)
+		timens_add_boottime(&off);
+	return timespec64_to_ns(&off);
 }
 
 long long psx_clock_res_ns(void)
