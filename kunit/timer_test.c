@@ -154,6 +154,9 @@ static void bad_clocks_and_sigevents_are_einval(struct kunit *test)
 			psx_test_create(p, PSX_CLOCK_PROCESS_CPUTIME_ID, &sev_none, &id));
 	KUNIT_EXPECT_EQ(test, -PSX_EINVAL,
 			psx_test_create(p, PSX_CLOCK_THREAD_CPUTIME_ID, &sev_none, &id));
+	/* ... refused where illumos's clk_timer_create is: after the port. */
+	KUNIT_EXPECT_EQ(test, -PSX_EBADF,
+			psx_test_create(p, PSX_CLOCK_THREAD_CPUTIME_ID, &bad[0], &id));
 	KUNIT_EXPECT_EQ(test, id, -1);
 	/* Nothing half-made is left behind. */
 	KUNIT_EXPECT_EQ(test, psx_test_ntimers(p), 0);

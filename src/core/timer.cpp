@@ -95,12 +95,14 @@ using namespace psx;
 extern "C" int psx_timer_create(psx_proc *p, int clock, const psx_sigevent *sev,
 				int *idp, psx_itimer **itp)
 {
-	/* EINVAL for an unknown clock, and for one without timers (CPU time).
+	if (!clock_get_backend(clock))
+		return -PSX_EINVAL;
+	/*
+	 * nullptr for a clock without timers (CPU time): illumos refuses it
+	 * in clk_timer_create, after the notification is set up, so that a
+	 * bad port is EBADF first; here too.
 	 */
 	const TimerBackend *backend = timer_get_backend(clock);
-
-	if (!backend)
-		return -PSX_EINVAL;
 	/* No sigevent: illumos's clk_default, SIGALRM carrying the id. */
 	psx_sigevent ev = {0, PSX_SIGALRM, PSX_SIGEV_SIGNAL, 0, -1};
 
@@ -119,7 +121,6 @@ extern "C" int psx_timer_create(psx_proc *p, int clock, const psx_sigevent *sev,
 	psx_itimer *it = new (mem) psx_itimer();
 
 	it->kt = kt;
-	it->it_backend = backend;
 	it->it_clock = clock;
 	it->it_notify = PSX_SIGEV_NONE; /* nothing to tear down yet */
 	err = timer_publish(p, it);
@@ -135,9 +136,10 @@ extern "C" int psx_timer_create(psx_proc *p, int clock, const psx_sigevent *sev,
 	if (err)
 		goto out_delete;
 	it->it_notify = ev.notify;
-	err = backend->timer_create(it);
+	err = backend ? backend->timer_create(it) : -PSX_EINVAL;
 	if (err)
 		goto out_delete;
+	it->it_backend = backend;
 	*idp = id;
 	*itp = it; /* still locked: psx_timer_create_done() */
 	return 0;
