@@ -599,8 +599,15 @@ static void *exit_when_told(void *arg)
 	return NULL;
 }
 
-TEST_F(timer, target_thread_exit_sends_to_process)
+/*
+ * SIGEV_THREAD_ID is Linux's: once the thread has exited, nothing is
+ * signalled, to it or to anyone. The thread blocks the signal and exits;
+ * what was queued for it goes with it, and the process, which then
+ * unblocks, takes nothing.
+ */
+TEST_F(timer, target_thread_exit_signals_nobody)
 {
+	struct psxtimer_itimerspec v = { 0 };
 	struct doomed d;
 	pthread_t th;
 	siginfo_t si;
@@ -613,13 +620,19 @@ TEST_F(timer, target_thread_exit_sends_to_process)
 	pthread_barrier_wait(&d.named);
 	id = thread_timer(self->fd, d.tid, 9);
 	ASSERT_LE(0, id);
+	/* One fire while the thread is alive (queued on it), then periods. */
+	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 1000000, 1000000, NULL));
+	usleep(20000);
 	pthread_barrier_wait(&d.go);
 	pthread_join(th, NULL);
-	/* The timer outlives its thread, and the process gets its signal. */
+	usleep(20000);
+	EXPECT_EQ(-1, wait_sig(SIGT, &si, 200));
+	/* The timer outlives its thread: armed, and its id still valid. */
+	ASSERT_EQ(0, psx_gettime(self->fd, id, &v));
+	EXPECT_LT(0, ts_ns(&v.it_value));
 	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 5000000, 0, NULL));
-	ASSERT_EQ(0, wait_sig(SIGT, &si, 2000));
-	EXPECT_EQ(9, si.si_value.sival_int);
-	EXPECT_EQ(id, si.si_timerid);
+	EXPECT_EQ(-1, wait_sig(SIGT, &si, 200));
+	EXPECT_EQ(0, psx_delete(self->fd, id));
 }
 
 TEST_F(timer, forked_child_has_no_timers)

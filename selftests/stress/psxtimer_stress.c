@@ -20,8 +20,8 @@
  *     image with signal notification and armed at least once. One signal per
  *     timer is queued at a time and a queued one survives disarm and delete,
  *     so at most one may arrive after a disarm (until the next arming) or
- *     after the delete. SIGEV_THREAD_ID signals are taken by their thread,
- *     or by another once that thread has exited.
+ *     after the delete. SIGEV_THREAD_ID signals are taken by their thread
+ *     only: once it has exited, nobody gets them (Linux's rule).
  *   - port events: cookie, timer_id, source and port of a port timer of
  *     this process; deleting drops the queued event, so none may be read by
  *     a read() that began after the delete returned; at most one after a
@@ -384,9 +384,8 @@ static void check_signal(const siginfo_t *si)
 	if (r->kind != K_THREAD_ID)
 		return;
 	if (r->thread != tl_thread) {
-		if (!__atomic_load_n(&w.threads[r->thread].exiting, __ATOMIC_SEQ_CST))
-			violation("thread %d took the signal of timer %d aimed at live thread %d",
-				  w.threads[tl_thread].tid, r->id, w.threads[r->thread].tid);
+		violation("thread %d took the signal of timer %d aimed at thread %d",
+			  w.threads[tl_thread].tid, r->id, w.threads[r->thread].tid);
 		return;
 	}
 	/* Ours: nobody else can take its next signal, so the count stands. */
@@ -1124,7 +1123,7 @@ static void *worker(void *p)
 		else if (op < 894 && !below(rs, 4))
 			exec_op();
 		else if (op < 896) {
-			/* Thread exit: its SIGEV_THREAD_ID timers signal the process. */
+			/* Thread exit: its SIGEV_THREAD_ID timers signal nobody now. */
 			pthread_rwlock_wrlock(&w.lock);
 			__atomic_store_n(&w.threads[tl_thread].exiting, 1, __ATOMIC_SEQ_CST);
 			pthread_rwlock_unlock(&w.lock);

@@ -69,7 +69,7 @@ struct psx_ktimer {
 		struct {
 			struct sigqueue *sigq;
 			struct pid *sig_pid;	/* the target: a thread, or the process */
-			struct pid *sig_tgid;	/* the process, if the thread is gone */
+			struct pid *sig_tgid;	/* the process, whose siglock stat takes */
 			enum pid_type sig_type;
 			bool sig_inflight;	/* queued since we last looked */
 			int sig_overrun_last;	/* si_overrun of the last signal taken */

@@ -101,7 +101,7 @@ static void latch_taken(struct psx_ktimer *kt)
 int psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 {
 	struct sigqueue *q = kt->sigq;
-	enum pid_type type = kt->sig_type;
+	const enum pid_type type = kt->sig_type;
 	struct pid *pid = kt->sig_pid;
 	struct task_struct *t;
 	unsigned long flags;
@@ -109,14 +109,14 @@ int psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 
 	rcu_read_lock();
 	t = pid_task(pid, type);
-	/* A target thread that is gone or going: the process gets it. */
-	if (type == PIDTYPE_PID && (!t || (t->flags & PF_EXITING))) {
-		type = PIDTYPE_TGID;
-		pid = kt->sig_tgid;
-		t = pid_task(pid, type);
-	}
+	/*
+	 * The process is gone (its exit deletes us soon), or the thread of a
+	 * SIGEV_THREAD_ID timer is: as on Linux, nothing is sent to anyone,
+	 * ever again. (A thread that is exiting still gets it, and loses it
+	 * with its own pending signals, as on Linux.)
+	 */
 	if (!t) {
-		heard = 0;	/* the process is gone: its exit deletes us */
+		heard = 0;
 		goto out;
 	}
 	if (!psx_ksyms.lock_task_sighand(t, &flags))
