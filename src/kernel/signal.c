@@ -17,6 +17,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/signal.h>
+#include <asm/barrier.h>
 
 #include <psxtimer/core.h>
 #include <psxtimer/kapi.h>
@@ -89,12 +90,17 @@ static int add_overrun(int overrun, u64 count)
 	return sum > INT_MAX ? INT_MAX : (int)sum;
 }
 
-/* siglock held: if the last signal we queued has been taken, latch it. */
+/*
+ * siglock held: if the last signal we queued has been taken, latch it.
+ * getoverrun reads the pair without the siglock when nothing is in flight:
+ * the release orders the count before the flag that says it is final, and
+ * pairs with the acquire there.
+ */
 static void latch_taken(struct psx_ktimer *kt)
 {
 	if (kt->sig_inflight && list_empty(&kt->sigq->list)) {
 		WRITE_ONCE(kt->sig_overrun_last, kt->sigq->info.si_overrun);
-		WRITE_ONCE(kt->sig_inflight, false);
+		smp_store_release(&kt->sig_inflight, false);
 	}
 }
 
@@ -154,8 +160,12 @@ int psx_sig_getoverrun(struct psx_ktimer *kt)
 	unsigned long flags;
 	int overrun;
 
-	/* Nothing sent since the last latch: no need for the siglock. */
-	if (!READ_ONCE(kt->sig_inflight))
+	/*
+	 * Nothing sent since the last latch: no need for the siglock. The
+	 * acquire pairs with latch_taken()'s release, so the count read is
+	 * at least the one latched when the flag was cleared.
+	 */
+	if (!smp_load_acquire(&kt->sig_inflight))
 		return READ_ONCE(kt->sig_overrun_last);
 	if (!psx_ksyms.lock_task_sighand(current, &flags))
 		return kt->sig_overrun_last;
