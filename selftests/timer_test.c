@@ -696,6 +696,70 @@ TEST_F(timer, exec_deletes_timers)
 	close(fd);
 }
 
+/*
+ * Re-executed by exec_drops_old_timer_signals: the old image's timers
+ * fired every 200 us up to the exec, with their signals blocked. None may
+ * be pending in the new image (Linux's rule: exec flushes timer signals),
+ * and once they are unblocked nothing may arrive: the new image's default
+ * actions would kill it.
+ */
+__attribute__((constructor)) static void exec_sleep(void)
+{
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	sigset_t pending, all;
+
+	if (!getenv("PSX_EXEC_SLEEP"))
+		return;
+	sigpending(&pending);
+	if (sigismember(&pending, SIGALRM) || sigismember(&pending, SIGT))
+		_exit(4);
+	sigfillset(&all);
+	sigprocmask(SIG_UNBLOCK, &all, NULL);
+	nanosleep(&ts, NULL);
+	_exit(0);
+}
+
+/*
+ * The exec window: the kernel drops timer signals early in exec, psxtimer
+ * deletes its timers on the way back to user mode; a fast timer's signal
+ * queued in between reached the new image. Many execs, each with a 200 us
+ * SIGALRM timer and a 200 us SIGRTMIN one, must all survive.
+ */
+TEST_F(timer, exec_drops_old_timer_signals)
+{
+	struct psxtimer_sigevent rt = psx_sev(PSXTIMER_SIGEV_SIGNAL, SIGT, 1);
+	int i, status, killed = 0, pending = 0, other = 0;
+	pid_t pid;
+
+	for (i = 0; i < 40; i++) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			block(SIGALRM);
+			block(SIGT);
+			if (psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, NULL) != 0 ||
+			    psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &rt) != 1 ||
+			    psx_settime(self->fd, 0, 0, 200000, 200000, NULL) ||
+			    psx_settime(self->fd, 1, 0, 200000, 200000, NULL))
+				_exit(2);
+			usleep(2000);
+			setenv("PSX_EXEC_SLEEP", "1", 1);
+			execl("/proc/self/exe", "timer_test", NULL);
+			_exit(3);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		if (WIFSIGNALED(status))
+			killed++;
+		else if (WEXITSTATUS(status) == 4)
+			pending++;
+		else if (WEXITSTATUS(status))
+			other++;
+	}
+	EXPECT_EQ(0, killed);
+	EXPECT_EQ(0, pending);
+	EXPECT_EQ(0, other);
+}
+
 TEST_F(timer, exit_with_armed_timers)
 {
 	int i, status;

@@ -104,6 +104,7 @@ struct psx_ksyms {
 	int (*send_sigqueue)(struct sigqueue *q, struct pid *pid, enum pid_type type);
 	struct sighand_struct *(*lock_task_sighand)(struct task_struct *t,
 						    unsigned long *flags);
+	void (*flush_itimer_signals)(void);
 	unsigned long long (*task_sched_runtime)(struct task_struct *t);
 	void (*thread_group_cputime)(struct task_struct *t, struct task_cputime *times);
 #ifdef CONFIG_SECURITY
