@@ -9,6 +9,7 @@
 
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
+#include <linux/limits.h>
 #include <linux/pid.h>
 #include <linux/refcount.h>
 #include <linux/sched/signal.h>
@@ -78,6 +79,17 @@ struct psx_ktimer {
 	};
 	unsigned long long core[];	/* struct psx_itimer */
 };
+
+/*
+ * n more expirations on a count of n (a signal's si_overrun, a port
+ * event's fires), saturating at INT_MAX as illumos's it_pending does.
+ */
+static inline int psx_count_add(int n, u64 count)
+{
+	u64 sum = (u64)n + count;
+
+	return sum > INT_MAX ? INT_MAX : (int)sum;
+}
 
 /* mem.c: the slab cache of timers, sized at load. */
 int psx_ktimer_cache_init(void);

@@ -83,13 +83,6 @@ void psx_sig_teardown(struct psx_ktimer *kt)
 	put_pid(kt->sig_tgid);
 }
 
-static int add_overrun(int overrun, u64 count)
-{
-	u64 sum = (u64)overrun + count;
-
-	return sum > INT_MAX ? INT_MAX : (int)sum;
-}
-
 /*
  * siglock held: if the last signal we queued has been taken, latch it.
  * getoverrun reads the pair without the siglock when nothing is in flight:
@@ -129,7 +122,7 @@ int psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 		goto out;
 	if (!list_empty(&q->list)) {
 		/* Still queued: these expirations are overruns. */
-		q->info.si_overrun = add_overrun(q->info.si_overrun, count);
+		q->info.si_overrun = psx_count_add(q->info.si_overrun, count);
 		unlock_task_sighand(t, &flags);
 		goto out;
 	}
@@ -148,7 +141,7 @@ int psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 	 * instant between, its receiver saw the count without them.
 	 */
 	if (count > 1 && !list_empty(&q->list))
-		q->info.si_overrun = add_overrun(q->info.si_overrun, count - 1);
+		q->info.si_overrun = psx_count_add(q->info.si_overrun, count - 1);
 	unlock_task_sighand(t, &flags);
 out:
 	rcu_read_unlock();
