@@ -43,7 +43,8 @@ void psx_bug(const char *msg);
 
 /*
  * p_lock, the per-process lock (sync.c; a spinlock: held only for table and
- * ITLK_* updates, never across a sleep or a backend call).
+ * ITLK_* updates, never across a sleep or a backend call, and nothing is
+ * taken under it: a leaf).
  */
 void psx_p_lock(struct psx_kproc *kp);
 void psx_p_unlock(struct psx_kproc *kp);
@@ -55,6 +56,15 @@ void psx_p_unlock(struct psx_kproc *kp);
  */
 void psx_it_cv_wait(struct psx_ktimer *kt, struct psx_kproc *kp);
 void psx_it_cv_broadcast(struct psx_ktimer *kt);
+
+/*
+ * ITLK_LOCKED as lockdep sees it: the core calls acquire once it holds the
+ * bit (p_lock already dropped) and release before it clears it, so that
+ * lockdep learns ITLK's place in the lock order and reports a future
+ * ordering mistake. Nothing without CONFIG_DEBUG_LOCK_ALLOC.
+ */
+void psx_itlk_acquire(struct psx_ktimer *kt);
+void psx_itlk_release(struct psx_ktimer *kt);
 
 /*
  * A timer's memory (mem.c): one allocation holds the glue's half (hrtimer, it_cv,

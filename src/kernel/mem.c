@@ -69,6 +69,7 @@ void *psx_ktimer_alloc(unsigned long core_size, struct psx_ktimer **ktp)
 		return NULL;
 	psx_count_timer(1);
 	init_waitqueue_head(&kt->it_cv);
+	psx_itlk_init(kt);
 	psx_ktimer_init_hrtimer(kt);
 	*ktp = kt;
 	return kt->core;

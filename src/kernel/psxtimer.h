@@ -10,6 +10,7 @@
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/limits.h>
+#include <linux/lockdep.h>
 #include <linux/pid.h>
 #include <linux/refcount.h>
 #include <linux/sched/signal.h>
@@ -66,6 +67,9 @@ struct psx_ktimer {
 	struct hrtimer hrt;
 	ktime_t interval;		/* 0: one-shot */
 	wait_queue_head_t it_cv;
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	struct lockdep_map itlk_map;	/* ITLK_LOCKED, for lockdep (sync.c) */
+#endif
 	union {
 		struct {
 			struct sigqueue *sigq;
@@ -90,6 +94,9 @@ static inline int psx_count_add(int n, u64 count)
 
 	return sum > INT_MAX ? INT_MAX : (int)sum;
 }
+
+/* sync.c: a new timer's ITLK lockdep map. */
+void psx_itlk_init(struct psx_ktimer *kt);
 
 /* mem.c: the slab cache of timers, sized at load. */
 int psx_ktimer_cache_init(void);
