@@ -103,6 +103,10 @@ static int timer_get_id(psx_proc *p, int *id)
 		int sz = p->p_itimer_sz;
 		int free = lowest_free(p);
 
+		/*
+		 * Divergence: the lowest free id, even just after a growth
+		 * (illumos hands out the first slot of the new half).
+		 */
 		if (free < sz) {
 			*id = free;
 			p->p_free_hint = free + 1;

@@ -281,7 +281,10 @@ static __poll_t psx_port_poll(struct file *file, poll_table *wait)
 
 /*
  * The last close (timer_close_port): every associated timer stays alive and
- * armed but notifies nothing; its id remains valid for its owner.
+ * armed but notifies nothing; its id remains valid for its owner, and its
+ * hrtimer stops at its next fire. Divergence: illumos walks the closing
+ * process's own timers, matching the port by fd number; here the port
+ * keeps its timers on a list, whoever closes it last.
  */
 static int psx_port_release(struct inode *inode, struct file *file)
 {

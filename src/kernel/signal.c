@@ -129,7 +129,11 @@ int psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 	latch_taken(kt);
 	unlock_task_sighand(t, &flags);
 
-	/* 0: queued; 1: ignored (nothing counts); -1: no target. */
+	/*
+	 * 0: queued; 1: ignored (nothing counts); -1: no target. Divergence:
+	 * illumos discards an ignored signal through timer_signal(), which
+	 * sets the overrun to 0; here the last signal taken's still stands.
+	 */
 	if (psx_ksyms.send_sigqueue(q, pid, type) != 0)
 		goto out;
 	if (!psx_ksyms.lock_task_sighand(t, &flags))
