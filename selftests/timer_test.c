@@ -970,13 +970,15 @@ TEST_F(timer, highres_timer_of_bound_thread_is_pinned)
 /* The kernel's task flags, field 9 of /proc/self/stat; 0 if unreadable. */
 static unsigned long self_flags(void)
 {
-	char buf[1024], *p;
+	char buf[1024], *p = NULL;
 	unsigned long flags = 0;
 	FILE *f = fopen("/proc/self/stat", "r");
 
 	if (!f)
 		return 0;
-	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
+	if (fgets(buf, sizeof(buf), f))
+		p = strrchr(buf, ')');	/* the name, in parentheses, may hold spaces */
+	if (p)
 		sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %lu", &flags);
 	fclose(f);
 	return flags;

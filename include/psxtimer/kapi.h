@@ -153,12 +153,14 @@ long long psx_cputime_ns(int process);
  * that base), then every `interval_ns` (0: once); pinned to the current CPU
  * when `pinned`. The hrtimer must not be armed (cancel first). cancel:
  * returns once the callback is not running and will not run again.
- * pending: the hrtimer is queued or its callback is running.
+ * remaining: 0 when the hrtimer is neither queued nor running its
+ * callback; else 1, with *ns the time to its expiry (<= 0 when it is due
+ * and its callback has not finished).
  */
 void psx_hrtimer_start(struct psx_ktimer *kt, int base, long long expires_ns,
 		       long long interval_ns, int pinned);
 void psx_hrtimer_cancel(struct psx_ktimer *kt);
-int psx_hrtimer_pending(struct psx_ktimer *kt);
+int psx_hrtimer_remaining(struct psx_ktimer *kt, long long *ns);
 
 #ifdef __cplusplus
 }

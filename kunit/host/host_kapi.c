@@ -324,9 +324,12 @@ void psx_hrtimer_cancel(struct psx_ktimer *kt)
 	kt->armed = 0;
 }
 
-int psx_hrtimer_pending(struct psx_ktimer *kt)
+int psx_hrtimer_remaining(struct psx_ktimer *kt, long long *ns)
 {
-	return kt->armed;
+	if (!kt->armed)
+		return 0;
+	*ns = kt->expires - host_now_ns[kt->base];
+	return 1;
 }
 
 /* What the glue's hrtimer callback does, when the fake clock says so. */

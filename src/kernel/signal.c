@@ -93,6 +93,7 @@ static void latch_taken(struct psx_ktimer *kt)
 {
 	if (kt->sig_inflight && list_empty(&kt->sigq->list)) {
 		WRITE_ONCE(kt->sig_overrun_last, kt->sigq->info.si_overrun);
+		/* The count before the flag: pairs with psx_sig_getoverrun(). */
 		smp_store_release(&kt->sig_inflight, false);
 	}
 }
