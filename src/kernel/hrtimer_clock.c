@@ -67,8 +67,8 @@ long long psx_cputime_ns(int process)
 	struct task_cputime times;
 
 	if (!process)
-		return psx_ksyms.task_sched_runtime(current);
-	psx_ksyms.thread_group_cputime(current, &times);
+		return static_call(psx_task_sched_runtime)(current);
+	static_call(psx_thread_group_cputime)(current, &times);
 	return times.sum_exec_runtime;
 }
 

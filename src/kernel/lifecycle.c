@@ -197,7 +197,7 @@ static void psx_proc_work(struct callback_head *cb)
 		 * own timers before its flush, and nobody else sends SI_TIMER
 		 * to a process that has not run yet.
 		 */
-		psx_ksyms.flush_itimer_signals();
+		static_call(psx_flush_itimer_signals)();
 	}
 }
 

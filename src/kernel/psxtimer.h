@@ -13,8 +13,11 @@
 #include <linux/lockdep.h>
 #include <linux/pid.h>
 #include <linux/refcount.h>
+#include <linux/sched/cputime.h>
 #include <linux/sched/signal.h>
+#include <linux/security.h>
 #include <linux/spinlock.h>
+#include <linux/static_call.h>
 #include <linux/task_work.h>
 #include <linux/wait.h>
 
@@ -116,22 +119,34 @@ bool psx_should_fail_alloc(void);
 void psx_debugfs_init(void);
 void psx_debugfs_exit(void);
 
-/* ksyms.c: kernel functions psxtimer needs but the kernel does not export. */
-struct psx_ksyms {
-	struct sigqueue *(*sigqueue_alloc)(void);
-	void (*sigqueue_free)(struct sigqueue *q);
-	int (*send_sigqueue)(struct sigqueue *q, struct pid *pid, enum pid_type type);
-	struct sighand_struct *(*lock_task_sighand)(struct task_struct *t,
-						    unsigned long *flags);
-	void (*flush_itimer_signals)(void);
-	unsigned long long (*task_sched_runtime)(struct task_struct *t);
-	void (*thread_group_cputime)(struct task_struct *t, struct task_cputime *times);
+/*
+ * ksyms.c: kernel functions psxtimer needs but the kernel does not export,
+ * each called through a static call of its own, static_call(psx_NAME)(...),
+ * typed by the prototype its kernel header declares:
+ *   sigqueue_alloc, sigqueue_free, send_sigqueue: the preallocated-sigqueue
+ *     delivery of the kernel's own POSIX timers (signal.c);
+ *   flush_itimer_signals: exec's drop of queued timer signals (lifecycle.c);
+ *   task_sched_runtime, thread_group_cputime: the CPU-time clocks;
+ *   security_settime64: the settime LSM hook (cred.c), where there are LSMs.
+ */
+DECLARE_STATIC_CALL(psx_sigqueue_alloc, sigqueue_alloc);
+DECLARE_STATIC_CALL(psx_sigqueue_free, sigqueue_free);
+DECLARE_STATIC_CALL(psx_send_sigqueue, send_sigqueue);
+DECLARE_STATIC_CALL(psx_flush_itimer_signals, flush_itimer_signals);
+DECLARE_STATIC_CALL(psx_task_sched_runtime, task_sched_runtime);
+DECLARE_STATIC_CALL(psx_thread_group_cputime, thread_group_cputime);
 #ifdef CONFIG_SECURITY
-	int (*security_settime64)(const struct timespec64 *ts, const struct timezone *tz);
+DECLARE_STATIC_CALL(psx_security_settime64, security_settime64);
 #endif
-};
-extern struct psx_ksyms psx_ksyms;
 int psx_ksyms_resolve(void);
+
+/*
+ * signal.c: t's siglock, taken through its sighand pointer, which exec
+ * and exit may change or clear under RCU; NULL when t has none any more.
+ * (The kernel's lock_task_sighand(), which is not exported.)
+ */
+struct sighand_struct *psx_lock_task_sighand(struct task_struct *t,
+					     unsigned long *flags);
 
 /*
  * lifecycle.c: process halves and their tables; the table of the calling
