@@ -12,9 +12,10 @@
 #                   and man pages (PREFIX=/usr/local, DESTDIR=); make uninstall
 #   make clean
 
-# The running kernel's build tree when it has one, else Debian's 6.12 headers.
+# The running kernel's build tree when it has one, else the stock kernel's
+# headers (Debian's 6.12, named in scripts/lib.sh).
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
-	$(lastword $(sort $(wildcard /usr/src/linux-headers-6.12.*-amd64))))
+	$(wildcard $(shell bash -c '. scripts/lib.sh && echo /usr/src/linux-headers-$$(stock_kver)')))
 
 PWD := $(CURDIR)
 
