@@ -81,4 +81,12 @@ static inline void hrtimer_setup(struct hrtimer *timer,
  */
 #define PSX_HAVE_SEND_SIGQUEUE (LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0))
 
+/*
+ * The k_itimer's reference count is an rcuref_t, whose header Linux 6.4
+ * added: only the path without send_sigqueue() includes it, so 6.1 builds.
+ */
+#if !PSX_HAVE_SEND_SIGQUEUE
+#include <linux/rcuref.h>
+#endif
+
 #endif /* PSXTIMER_COMPAT_H */

@@ -39,7 +39,6 @@
 #include <linux/pid.h>
 #include <linux/posix-timers.h>
 #include <linux/rcupdate.h>
-#include <linux/rcuref.h>
 #include <linux/sched/signal.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
