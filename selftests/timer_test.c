@@ -543,6 +543,38 @@ static int thread_timer(int fd, pid_t tid, int value)
 	return psx_create(fd, PSXTIMER_CLOCK_MONOTONIC, &sev);
 }
 
+/*
+ * getoverrun right after taking a signal says that signal's si_overrun,
+ * never the one before: the signal can be taken as soon as it is queued,
+ * while its fire is still finishing on another CPU. A SIGEV_THREAD_ID
+ * timer on this very thread, so no other thread takes its signals; some
+ * waits are late, so that counts go up and down.
+ */
+TEST_F_TIMEOUT(timer, getoverrun_is_the_count_of_the_signal_just_taken, 120)
+{
+	long long end = now_ns(CLOCK_MONOTONIC) + 4 * NSEC_PER_SEC;
+	unsigned int seed = 1;
+	int id, ov, taken = 0, wrong = 0;
+	siginfo_t si;
+
+	block(SIGT);
+	id = thread_timer(self->fd, gettid_(), 3);
+	ASSERT_LE(0, id);
+	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 200000, 200000, NULL));
+	while (now_ns(CLOCK_MONOTONIC) < end && taken < 20000) {
+		if (rand_r(&seed) % 4 == 0)
+			usleep(rand_r(&seed) % 2000);
+		if (wait_sig(SIGT, &si, 1000))
+			break;
+		ov = psx_getoverrun(self->fd, id);
+		taken++;
+		if (ov != si.si_overrun && wrong++ < 5)
+			TH_LOG("signal %d carried %d, getoverrun said %d", taken, si.si_overrun, ov);
+	}
+	EXPECT_LT(100, taken);
+	EXPECT_EQ(0, wrong);
+}
+
 struct waiter {
 	pid_t tid;
 	int got, timerid;

@@ -67,7 +67,7 @@ struct psx_portev {
  * by port, never both: the two sets of fields share memory, and only the
  * core's it_notify says which is live. The signal fields are written at
  * create and read by the hrtimer callback; sig_inflight and
- * sig_overrun_last change under the process's siglock only.
+ * sig_overrun_last change under sig_lock and the process's siglock.
  */
 struct psx_ktimer {
 	struct hrtimer hrt;
@@ -86,6 +86,7 @@ struct psx_ktimer {
 			struct pid *sig_pid;	/* the target: a thread, or the process */
 			struct pid *sig_tgid;	/* the process, whose siglock stat takes */
 			enum pid_type sig_type;
+			spinlock_t sig_lock;	/* a fire, and a latch (signal.c) */
 			bool sig_inflight;	/* queued since we last looked */
 			int sig_overrun_last;	/* si_overrun of the last signal taken */
 		};

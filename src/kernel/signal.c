@@ -79,10 +79,10 @@ struct sighand_struct *psx_lock_task_sighand(struct task_struct *t,
  * The preallocated signal of each kernel (see the top of this file):
  * sig_q() its sigqueue, NULL when there is none; sig_alloc() makes it,
  * charged to the caller's RLIMIT_SIGPENDING (-EAGAIN when refused);
- * sig_free() lets it go; sig_send() queues it to the timer's target t and
- * returns 1, with t's siglock held, if it may have been queued (taken
- * already, perhaps), or 0 if it was refused as ignored or for want of a
- * target: then nothing counts.
+ * sig_free() lets it go; sig_send() queues it to the timer's target t,
+ * then takes t's siglock and says whether it may have been queued (1: it
+ * may even have been taken already) or was refused as ignored or for want
+ * of a target (0: nothing counts); -1 when t has no siglock any more.
  */
 #if PSX_HAVE_SEND_SIGQUEUE
 static struct sigqueue *sig_q(struct psx_ktimer *kt)
@@ -105,9 +105,11 @@ static void sig_free(struct psx_ktimer *kt)
 /* send_sigqueue: 0, queued; 1, ignored; -1, no target. */
 static int sig_send(struct psx_ktimer *kt, struct task_struct *t, unsigned long *flags)
 {
-	if (static_call(psx_send_sigqueue)(kt->sigq, kt->sig_pid, kt->sig_type))
-		return 0;
-	return psx_lock_task_sighand(t, flags) != NULL;
+	int ret = static_call(psx_send_sigqueue)(kt->sigq, kt->sig_pid, kt->sig_type);
+
+	if (!psx_lock_task_sighand(t, flags))
+		return -1;
+	return ret == 0;
 }
 #else
 static struct sigqueue *sig_q(struct psx_ktimer *kt)
@@ -178,12 +180,8 @@ static int sig_send(struct psx_ktimer *kt, struct task_struct *t, unsigned long 
 
 	static_call(psx_posixtimer_send_sigqueue)(kt->ktmr);
 	if (!psx_lock_task_sighand(t, flags))
-		return 0;
-	if (list_empty(&q->list) && signal_ignored(t, q->info.si_signo)) {
-		unlock_task_sighand(t, flags);
-		return 0;
-	}
-	return 1;
+		return -1;
+	return !list_empty(&q->list) || !signal_ignored(t, q->info.si_signo);
 }
 #endif
 
@@ -232,6 +230,7 @@ int psx_sig_setup(struct psx_ktimer *kt, int signo, int timer_id,
 	kt->sig_pid = target;
 	kt->sig_tgid = get_pid(task_tgid(current));
 	kt->sig_type = type;
+	spin_lock_init(&kt->sig_lock);
 	return 0;
 }
 
@@ -262,14 +261,20 @@ static void latch_taken(struct psx_ktimer *kt)
 	}
 }
 
+/*
+ * A fire holds the timer's sig_lock throughout, so that a getoverrun (or
+ * stat) that finds a signal in flight waits for the fire to finish: the
+ * signal may be taken as soon as it is sent, before the fire has said so,
+ * and its receiver's getoverrun must see its count, not the one before.
+ */
 int psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 {
 	struct sigqueue *q = sig_q(kt);
 	const enum pid_type type = kt->sig_type;
 	struct pid *pid = kt->sig_pid;
+	unsigned long flags, sflags;
 	struct task_struct *t;
-	unsigned long flags;
-	int heard = 1;
+	int heard = 1, sent;
 
 	rcu_read_lock();
 	t = pid_task(pid, type);
@@ -283,34 +288,40 @@ int psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 		heard = 0;
 		goto out;
 	}
+	spin_lock_irqsave(&kt->sig_lock, sflags);
 	if (!psx_lock_task_sighand(t, &flags))
-		goto out;
+		goto out_unlock;
 	if (!list_empty(&q->list)) {
 		/* Still queued: these expirations are overruns. */
 		q->info.si_overrun = psx_count_add(q->info.si_overrun, count);
 		unlock_task_sighand(t, &flags);
-		goto out;
+		goto out_unlock;
 	}
 	latch_taken(kt);
 	q->info.si_overrun = 0;	/* a new signal (6.12's send_sigqueue does it too) */
+	WRITE_ONCE(kt->sig_inflight, true);	/* before it can be taken */
 	unlock_task_sighand(t, &flags);
 
+	sent = sig_send(kt, t, &flags);
+	if (sent < 0)
+		goto out_unlock;
 	/*
-	 * Ignored, or nobody to take it: nothing counts. Divergence: illumos
-	 * discards an ignored signal through timer_signal(), which sets the
-	 * overrun to 0; here the last signal taken's still stands.
+	 * Ignored, or nobody to take it: nothing counts after all. Divergence:
+	 * illumos discards an ignored signal through timer_signal(), which
+	 * sets the overrun to 0; here the last signal taken's still stands.
 	 */
-	if (!sig_send(kt, t, &flags))
-		goto out;
-	WRITE_ONCE(kt->sig_inflight, true);
+	if (!sent)
+		WRITE_ONCE(kt->sig_inflight, false);
 	/*
 	 * Periods missed before this callback ran are overruns of the signal
 	 * just queued. If it was taken in the instant between, its receiver
 	 * saw the count without them.
 	 */
-	if (count > 1 && !list_empty(&q->list))
+	else if (count > 1 && !list_empty(&q->list))
 		q->info.si_overrun = psx_count_add(q->info.si_overrun, count - 1);
 	unlock_task_sighand(t, &flags);
+out_unlock:
+	spin_unlock_irqrestore(&kt->sig_lock, sflags);
 out:
 	rcu_read_unlock();
 	return heard;
@@ -318,7 +329,7 @@ out:
 
 int psx_sig_getoverrun(struct psx_ktimer *kt)
 {
-	unsigned long flags;
+	unsigned long flags, sflags;
 	int overrun;
 
 	/*
@@ -328,11 +339,14 @@ int psx_sig_getoverrun(struct psx_ktimer *kt)
 	 */
 	if (!smp_load_acquire(&kt->sig_inflight))
 		return READ_ONCE(kt->sig_overrun_last);
-	if (!psx_lock_task_sighand(current, &flags))
-		return kt->sig_overrun_last;
-	latch_taken(kt);
+	/* In flight: once any fire under way has finished (psx_sig_fire). */
+	spin_lock_irqsave(&kt->sig_lock, sflags);
+	if (psx_lock_task_sighand(current, &flags)) {
+		latch_taken(kt);
+		unlock_task_sighand(current, &flags);
+	}
 	overrun = kt->sig_overrun_last;
-	unlock_task_sighand(current, &flags);
+	spin_unlock_irqrestore(&kt->sig_lock, sflags);
 	return overrun;
 }
 
@@ -344,13 +358,14 @@ int psx_sig_getoverrun(struct psx_ktimer *kt)
 void psx_sig_stat(struct psx_ktimer *kt, struct psx_timer_stat *st)
 {
 	struct sigqueue *q = sig_q(kt);
+	unsigned long flags, sflags;
 	struct task_struct *t;
-	unsigned long flags;
 
 	st->signo = q->info.si_signo;
 	st->value = (unsigned long)q->info.si_value.sival_ptr;
 	rcu_read_lock();
 	t = pid_task(kt->sig_tgid, PIDTYPE_TGID);
+	spin_lock_irqsave(&kt->sig_lock, sflags);
 	if (t && psx_lock_task_sighand(t, &flags)) {
 		latch_taken(kt);
 		/* Still in flight after the latch: queued, not yet taken. */
@@ -361,5 +376,6 @@ void psx_sig_stat(struct psx_ktimer *kt, struct psx_timer_stat *st)
 	} else {
 		st->overrun = READ_ONCE(kt->sig_overrun_last);
 	}
+	spin_unlock_irqrestore(&kt->sig_lock, sflags);
 	rcu_read_unlock();
 }

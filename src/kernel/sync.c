@@ -9,9 +9,11 @@
  * The nesting, outermost first (src/core/timer_table.cpp says why):
  *   ITLK_LOCKED  held across allocations, hrtimer_cancel/start, and calls
  *                into signal.c and port.c
- *     siglock (lock_task_sighand), port->lock, hrtimer base locks
+ *     a timer's sig_lock (signal.c), then the siglock; port->lock;
+ *     hrtimer base locks
  *     p_lock     a leaf: taken under ITLK, never with anything inside
- * The hrtimer callback takes siglock or port->lock, never ITLK or p_lock.
+ * The hrtimer callback takes sig_lock then the siglock, or port->lock,
+ * never ITLK or p_lock.
  */
 #include <linux/lockdep.h>
 #include <linux/sched.h>
