@@ -16,11 +16,18 @@ say() { echo "==> $*" >&2; }
 #   rt     Debian 12's 6.12 with PREEMPT_RT (-rt-amd64)
 #   debug  linux-source-6.12 with scripts/debug-kernel.config, built by
 #          scripts/build-kernel into the cache
+#   7.3    today's mainline: Debian's linux-source-7.3 (trixie-backports,
+#          fetched by scripts/fetch-deb, since Debian 12 cannot install its
+#          7.x headers), built the same way with the same fragment
 # Debian's kernels are named by their exact release, here and nowhere else:
 # a glob is not a name (linux-headers-6.12.*-amd64 also matches the
 # -rt-amd64 headers, and sort -V puts those last). When Debian moves a
 # series to a new ABI, change its line here.
-PSX_KERNELS="stock 6.1 rt debug"
+PSX_KERNELS="stock 6.1 rt debug 7.3"
+
+# The kernels built from source: where the source comes from.
+MAINLINE_SUITE=trixie-backports
+MAINLINE_SOURCE=linux-source-7.3
 
 # The release (uname -r) of one of Debian's kernels; fails for any other.
 debian_kver() {
@@ -59,17 +66,56 @@ kernel_kdir() {
 			die "no /usr/src/linux-headers-$v (run scripts/setup)"
 		echo "/usr/src/linux-headers-$v"
 	else
-		"$PSX_TOP/scripts/build-kernel"
+		"$PSX_TOP/scripts/build-kernel" "$1"
 	fi
 }
 
-# Source version and config hash key the debug kernel in the cache.
-debug_kernel_dir() {
-	local srcver key
-	srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) ||
-		die "linux-source-6.12 is not installed (run scripts/setup)"
+# The Debian package version of a built kernel's source.
+source_version() {
+	case "$1" in
+	debug)
+		dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null ||
+			die "linux-source-6.12 is not installed (run scripts/setup)" ;;
+	7.3)
+		local deb
+		deb=$("$PSX_TOP/scripts/fetch-deb" "$MAINLINE_SUITE" "$MAINLINE_SOURCE") || exit 1
+		dpkg-deb -f "$deb" Version ;;
+	*) die "'$1' is not built from source" ;;
+	esac
+}
+
+# Source version and config hash key a built kernel in the cache.
+built_kernel_dir() {
+	local srcver key prefix=
+	srcver=$(source_version "$1") || exit 1
 	key=$(cat "$PSX_TOP/scripts/debug-kernel.config" | sha256sum | cut -c1-12)
-	echo "$PSX_CACHE/kernel-$srcver-$key"
+	[ "$1" = debug ] || prefix=$1-
+	echo "$PSX_CACHE/kernel-$prefix$srcver-$key"
+}
+
+debug_kernel_dir() { built_kernel_dir debug; }
+
+# Debian's 7.3 source, extracted once into the cache; printed on stdout.
+mainline_src_dir() {
+	local deb srcver src
+	deb=$("$PSX_TOP/scripts/fetch-deb" "$MAINLINE_SUITE" "$MAINLINE_SOURCE") || exit 1
+	srcver=$(dpkg-deb -f "$deb" Version)
+	src=$PSX_CACHE/linux-source-7.3-$srcver
+	if [ ! -f "$src/.psxtimer-extracted" ]; then
+		mkdir -p "$PSX_CACHE"
+		exec 8>"$src.lock"
+		flock 8
+	fi
+	if [ ! -f "$src/.psxtimer-extracted" ]; then
+		say "extracting $MAINLINE_SOURCE $srcver into $src"
+		rm -rf "$src" "$src.deb"
+		mkdir -p "$src" "$src.deb"
+		dpkg-deb -x "$deb" "$src.deb"
+		tar -xf "$src.deb"/usr/src/linux-source-7.3.tar.xz -C "$src" --strip-components=1
+		rm -rf "$src.deb"
+		touch "$src/.psxtimer-extracted"
+	fi
+	echo "$src"
 }
 
 # Debian's kernel source, extracted once into the cache; printed on stdout.
@@ -100,7 +146,7 @@ kernel_image() {
 	if v=$(debian_kver "$1"); then
 		echo "/boot/vmlinuz-$v"
 	else
-		echo "$(debug_kernel_dir)/arch/x86/boot/bzImage"
+		echo "$(built_kernel_dir "$1")/arch/x86/boot/bzImage"
 	fi
 }
 

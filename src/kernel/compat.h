@@ -54,6 +54,16 @@ static inline void hrtimer_setup(struct hrtimer *timer,
 #endif
 
 /*
+ * Linux 6.13 made symbol namespaces string literals, as in
+ * MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING"); before, a bare name.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define PSX_KUNIT_NAMESPACE "EXPORTED_FOR_KUNIT_TESTING"
+#else
+#define PSX_KUNIT_NAMESPACE EXPORTED_FOR_KUNIT_TESTING
+#endif
+
+/*
  * Linux 6.16 gave the sched_process_exit tracepoint a second argument,
  * group_dead. The probe is declared with what the header says: lifecycle.c
  * checks the two agree at build time.
