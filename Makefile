@@ -12,9 +12,10 @@
 #                   and man pages (PREFIX=/usr/local, DESTDIR=); make uninstall
 #   make clean
 
-# The running kernel's build tree when it has one, else Debian's 6.12 headers.
+# The running kernel's build tree when it has one, else Debian's 6.12 headers
+# (the plain flavour, not -rt-amd64).
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
-	$(lastword $(sort $(wildcard /usr/src/linux-headers-6.12.*-amd64))))
+	$(lastword $(sort $(filter-out %-rt-amd64,$(wildcard /usr/src/linux-headers-6.12.*-amd64)))))
 
 PWD := $(CURDIR)
 

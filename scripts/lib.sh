@@ -8,10 +8,11 @@ PSX_BUILD=$PSX_TOP/build
 die() { echo "psxtimer: $*" >&2; exit 1; }
 say() { echo "==> $*" >&2; }
 
-# The stock Debian 6.12 kernel the project tests on: the newest one installed.
+# The stock Debian 6.12 kernel the project tests on: the newest one installed
+# (the plain amd64 flavour: linux-headers-6.12.*-rt-amd64 matches the glob too).
 stock_kver() {
 	local v
-	v=$(cd /usr/src && ls -d linux-headers-6.12.*-amd64 2>/dev/null |
+	v=$(cd /usr/src && ls -d linux-headers-6.12.*-amd64 2>/dev/null | grep -v -- '-rt-amd64$' |
 		sed 's/^linux-headers-//' | sort -V | tail -n 1)
 	[ -n "$v" ] || die "no linux-headers-6.12.*-amd64 installed (run scripts/setup)"
 	echo "$v"
