@@ -4,6 +4,7 @@
  * delivery and overrun accounting, SIGEV_THREAD_ID, and the process
  * lifecycle (fork, exec, thread exit, exit). Built 64-bit and -m32.
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -204,9 +205,12 @@ TEST_F(timer, bad_pointers_are_efault)
  */
 struct efault_race {
 	int fd, iterations, bad;
-	volatile int lost, stop;
+	int lost, stop;		/* __atomic: the three threads read them */
 	struct psxtimer_create *ro;
 };
+
+#define LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 
 static void pin(int cpu)
 {
@@ -226,10 +230,10 @@ static void *create_into_readonly(void *arg)
 
 	pin(0);
 	/* Before the fix, stock lost a timer within a second or two. */
-	for (i = 0; i < r->iterations && !r->lost && now_ns(CLOCK_MONOTONIC) < end; i++)
+	for (i = 0; i < r->iterations && !LOAD(r->lost) && now_ns(CLOCK_MONOTONIC) < end; i++)
 		if (ioctl(r->fd, PSXTIMER_IOC_TIMER_CREATE, r->ro) != -1 || errno != EFAULT)
 			r->bad++;
-	r->stop = 1;
+	STORE(r->stop, 1);
 	return NULL;
 }
 
@@ -238,7 +242,7 @@ static void *spin_on_cpu0(void *arg)
 	struct efault_race *r = arg;
 
 	pin(0);
-	while (!r->stop)
+	while (!LOAD(r->stop))
 		;
 	return NULL;
 }
@@ -264,7 +268,7 @@ TEST_F_TIMEOUT(timer, failed_create_deletes_only_its_own_timer, 120)
 	ASSERT_EQ(0, pthread_create(&spinner, NULL, spin_on_cpu0, &r));
 	ASSERT_EQ(0, pthread_create(&creator, NULL, create_into_readonly, &r));
 	pin(1);
-	while (!r.stop && !r.lost) {
+	while (!LOAD(r.stop) && !r.lost) {
 		psx_delete(self->fd, 0);	/* the other thread's, if any: EINVAL or 0 */
 		id = psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &none);
 		if (id < 0) {
@@ -272,9 +276,9 @@ TEST_F_TIMEOUT(timer, failed_create_deletes_only_its_own_timer, 120)
 			continue;
 		}
 		if (psx_gettime(self->fd, id, &v) || psx_delete(self->fd, id))
-			r.lost++;
+			STORE(r.lost, r.lost + 1);
 	}
-	r.stop = 1;
+	STORE(r.stop, 1);
 	pthread_join(creator, NULL);
 	pthread_join(spinner, NULL);
 	EXPECT_EQ(0, r.bad);
@@ -595,8 +599,15 @@ static void *exit_when_told(void *arg)
 	return NULL;
 }
 
-TEST_F(timer, target_thread_exit_sends_to_process)
+/*
+ * SIGEV_THREAD_ID is Linux's: once the thread has exited, nothing is
+ * signalled, to it or to anyone. The thread blocks the signal and exits;
+ * what was queued for it goes with it, and the process, which then
+ * unblocks, takes nothing.
+ */
+TEST_F(timer, target_thread_exit_signals_nobody)
 {
+	struct psxtimer_itimerspec v = { 0 };
 	struct doomed d;
 	pthread_t th;
 	siginfo_t si;
@@ -609,13 +620,19 @@ TEST_F(timer, target_thread_exit_sends_to_process)
 	pthread_barrier_wait(&d.named);
 	id = thread_timer(self->fd, d.tid, 9);
 	ASSERT_LE(0, id);
+	/* One fire while the thread is alive (queued on it), then periods. */
+	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 1000000, 1000000, NULL));
+	usleep(20000);
 	pthread_barrier_wait(&d.go);
 	pthread_join(th, NULL);
-	/* The timer outlives its thread, and the process gets its signal. */
+	usleep(20000);
+	EXPECT_EQ(-1, wait_sig(SIGT, &si, 200));
+	/* The timer outlives its thread: armed, and its id still valid. */
+	ASSERT_EQ(0, psx_gettime(self->fd, id, &v));
+	EXPECT_LT(0, ts_ns(&v.it_value));
 	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 5000000, 0, NULL));
-	ASSERT_EQ(0, wait_sig(SIGT, &si, 2000));
-	EXPECT_EQ(9, si.si_value.sival_int);
-	EXPECT_EQ(id, si.si_timerid);
+	EXPECT_EQ(-1, wait_sig(SIGT, &si, 200));
+	EXPECT_EQ(0, psx_delete(self->fd, id));
 }
 
 TEST_F(timer, forked_child_has_no_timers)
@@ -677,6 +694,70 @@ TEST_F(timer, exec_deletes_timers)
 	EXPECT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	close(fd);
+}
+
+/*
+ * Re-executed by exec_drops_old_timer_signals: the old image's timers
+ * fired every 200 us up to the exec, with their signals blocked. None may
+ * be pending in the new image (Linux's rule: exec flushes timer signals),
+ * and once they are unblocked nothing may arrive: the new image's default
+ * actions would kill it.
+ */
+__attribute__((constructor)) static void exec_sleep(void)
+{
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	sigset_t pending, all;
+
+	if (!getenv("PSX_EXEC_SLEEP"))
+		return;
+	sigpending(&pending);
+	if (sigismember(&pending, SIGALRM) || sigismember(&pending, SIGT))
+		_exit(4);
+	sigfillset(&all);
+	sigprocmask(SIG_UNBLOCK, &all, NULL);
+	nanosleep(&ts, NULL);
+	_exit(0);
+}
+
+/*
+ * The exec window: the kernel drops timer signals early in exec, psxtimer
+ * deletes its timers on the way back to user mode; a fast timer's signal
+ * queued in between reached the new image. Many execs, each with a 200 us
+ * SIGALRM timer and a 200 us SIGRTMIN one, must all survive.
+ */
+TEST_F(timer, exec_drops_old_timer_signals)
+{
+	struct psxtimer_sigevent rt = psx_sev(PSXTIMER_SIGEV_SIGNAL, SIGT, 1);
+	int i, status, killed = 0, pending = 0, other = 0;
+	pid_t pid;
+
+	for (i = 0; i < 40; i++) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			block(SIGALRM);
+			block(SIGT);
+			if (psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, NULL) != 0 ||
+			    psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &rt) != 1 ||
+			    psx_settime(self->fd, 0, 0, 200000, 200000, NULL) ||
+			    psx_settime(self->fd, 1, 0, 200000, 200000, NULL))
+				_exit(2);
+			usleep(2000);
+			setenv("PSX_EXEC_SLEEP", "1", 1);
+			execl("/proc/self/exe", "timer_test", NULL);
+			_exit(3);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		if (WIFSIGNALED(status))
+			killed++;
+		else if (WEXITSTATUS(status) == 4)
+			pending++;
+		else if (WEXITSTATUS(status))
+			other++;
+	}
+	EXPECT_EQ(0, killed);
+	EXPECT_EQ(0, pending);
+	EXPECT_EQ(0, other);
 }
 
 TEST_F(timer, exit_with_armed_timers)
@@ -884,6 +965,173 @@ TEST_F(timer, highres_timer_of_bound_thread_is_pinned)
 		EXPECT_EQ(0, count[!target]);
 		ASSERT_EQ(0, psx_delete(self->fd, id));
 	}
+}
+
+/* The kernel's task flags, field 9 of /proc/self/stat; 0 if unreadable. */
+static unsigned long self_flags(void)
+{
+	char buf[1024], *p;
+	unsigned long flags = 0;
+	FILE *f = fopen("/proc/self/stat", "r");
+
+	if (!f)
+		return 0;
+	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
+		sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %lu", &flags);
+	fclose(f);
+	return flags;
+}
+
+#define PF_SUPERPRIV 0x00000100	/* include/linux/sched.h: used super-user privileges */
+
+/*
+ * A privilege is asked only where it decides the answer: root's settime
+ * of an interval above the floor, or clock_settime of an unknown clock,
+ * leaves no "used super-user privileges" mark (nor an audit record); an
+ * interval below the floor does use CAP_SYS_NICE.
+ */
+TEST_F(timer, privileges_are_asked_only_where_they_decide)
+{
+	struct psxtimer_sigevent sev = psx_sev(PSXTIMER_SIGEV_SIGNAL, SIGT, 0);
+	struct psxtimer_clock c = { .clock_id = 5 };
+	int status;
+	pid_t pid;
+
+	if (geteuid())
+		SKIP(return, "needs root");
+	block(SIGT);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* fork cleared the mark; the reads below need no privilege. */
+		int id = psx_create(self->fd, PSXTIMER_CLOCK_HIGHRES, &sev);
+
+		if (id < 0 || !self_flags())
+			_exit(10);
+		if (psx_settime(self->fd, id, 0, NSEC_PER_SEC / 1000, NSEC_PER_SEC / 1000, NULL))
+			_exit(11);
+		if (ioctl(self->fd, PSXTIMER_IOC_CLOCK_SETTIME, &c) != -1 || errno != EINVAL)
+			_exit(12);
+		if (self_flags() & PF_SUPERPRIV)
+			_exit(1);
+		if (psx_settime(self->fd, id, 0, NSEC_PER_SEC / 1000, 1000, NULL))
+			_exit(13);
+		if (!(self_flags() & PF_SUPERPRIV))
+			_exit(2);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+static int psx_hrtimers(void)
+{
+	int count[64], i, n = 0;
+
+	hrtimers_per_cpu(count, 64);
+	for (i = 0; i < 64; i++)
+		n += count[i];
+	return n;
+}
+
+/*
+ * Timers nobody hears take no interrupts: a periodic SIGEV_NONE timer
+ * never arms an hrtimer (as on Linux), and a port timer whose port was
+ * closed stops its hrtimer at its next fire. Both still read as armed.
+ */
+TEST_F(timer, unheard_timers_arm_no_hrtimer)
+{
+	struct psxtimer_sigevent none = psx_sev(PSXTIMER_SIGEV_NONE, 0, 0);
+	struct psxtimer_itimerspec v = { 0 };
+	int i, id, port, pid;
+
+	if (access("/proc/timer_list", R_OK))
+		SKIP(return, "needs /proc/timer_list");
+	ASSERT_EQ(0, psx_hrtimers());
+	for (i = 0; i < 20; i++) {
+		id = psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &none);
+		ASSERT_LE(0, id);
+		ASSERT_EQ(0, psx_settime(self->fd, id, 0, NSEC_PER_SEC / 1000,
+					 NSEC_PER_SEC / 1000, NULL));
+	}
+	EXPECT_EQ(0, psx_hrtimers());
+	usleep(20000);
+	ASSERT_EQ(0, psx_gettime(self->fd, id, &v));
+	EXPECT_LT(0, ts_ns(&v.it_value));
+	EXPECT_GE(NSEC_PER_SEC / 1000, ts_ns(&v.it_value));
+	EXPECT_EQ(NSEC_PER_SEC / 1000, ts_ns(&v.it_interval));
+
+	port = psx_port(self->fd, 0);
+	ASSERT_LE(0, port);
+	pid = psx_port_timer(self->fd, PSXTIMER_CLOCK_MONOTONIC, port, 7);
+	ASSERT_LE(0, pid);
+	ASSERT_EQ(0, psx_settime(self->fd, pid, 0, NSEC_PER_SEC / 1000,
+				 NSEC_PER_SEC / 1000, NULL));
+	EXPECT_EQ(1, psx_hrtimers());
+	close(port);
+	usleep(20000);	/* a fire finds the port gone */
+	EXPECT_EQ(0, psx_hrtimers());
+	ASSERT_EQ(0, psx_gettime(self->fd, pid, &v));
+	EXPECT_LT(0, ts_ns(&v.it_value));
+	EXPECT_EQ(NSEC_PER_SEC / 1000, ts_ns(&v.it_interval));
+}
+
+/*
+ * In a time namespace (unshare -T) with MONOTONIC and BOOTTIME ten hours
+ * ahead, the module's clock reads agree with the caller's clock_gettime,
+ * and an absolute deadline computed from it fires when it says, not ten
+ * hours late. Needs CONFIG_TIME_NS (Debian's kernels; not the debug one).
+ */
+TEST_F(timer, time_namespace_clocks_and_deadlines)
+{
+	static const char offsets[] = "monotonic 36000 0\nboottime 36000 0\n";
+	int status, fd;
+	pid_t pid;
+
+	if (unshare(CLONE_NEWTIME))
+		SKIP(return, "no time namespaces here (%s)", strerror(errno));
+	fd = open("/proc/self/timens_offsets", O_WRONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ((ssize_t)strlen(offsets), write(fd, offsets, strlen(offsets)));
+	close(fd);
+	block(SIGT);
+	pid = fork();	/* the child is the one in the namespace */
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct psxtimer_sigevent sev = psx_sev(PSXTIMER_SIGEV_SIGNAL, SIGT, 5);
+		clockid_t clocks[] = { CLOCK_MONOTONIC, CLOCK_BOOTTIME };
+		struct psxtimer_timespec ts = { 0 };
+		struct psxtimer_itimerspec v = { 0 };
+		long long t0, deadline;
+		siginfo_t si;
+		int i, id;
+
+		for (i = 0; i < 2; i++) {
+			t0 = now_ns(clocks[i]);
+			if (psx_clock(self->fd, PSXTIMER_IOC_CLOCK_GETTIME, clocks[i], &ts))
+				_exit(10);
+			if (t0 < 36000 * NSEC_PER_SEC || ts_ns(&ts) - t0 < 0 ||
+			    ts_ns(&ts) - t0 > NSEC_PER_SEC)
+				_exit(1 + i);
+			id = psx_create(self->fd, clocks[i], &sev);
+			deadline = now_ns(clocks[i]) + NSEC_PER_SEC / 5;
+			if (id < 0 || psx_settime(self->fd, id, PSXTIMER_TIMER_ABSTIME,
+						  deadline, 0, NULL))
+				_exit(11);
+			if (psx_gettime(self->fd, id, &v) || ts_ns(&v.it_value) > NSEC_PER_SEC / 5)
+				_exit(3 + i);
+			if (wait_sig(SIGT, &si, 5000))
+				_exit(5 + i);	/* not fired: the offset was not taken off */
+			if (now_ns(clocks[i]) < deadline)
+				_exit(7 + i);	/* fired early */
+			psx_delete(self->fd, id);
+		}
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
 TEST_F(timer, abstime_realtime_follows_clock_step)

@@ -154,16 +154,18 @@ int psx_timer_delete(struct psx_proc *p, int id);
 /* The overrun count (>= 0), or a negative errno. */
 int psx_timer_getoverrun(struct psx_proc *p, int id);
 
-/* The clock syscalls. can_settime: the caller has CAP_SYS_TIME. */
+/* The clock syscalls. */
 int psx_clock_gettime(int clock, struct psx_timespec *ts);
-int psx_clock_settime(int clock, const struct psx_timespec *ts, int can_settime);
+int psx_clock_settime(int clock, const struct psx_timespec *ts);
 int psx_clock_getres(int clock, struct psx_timespec *ts);
 
 /*
  * A timer's hrtimer expired `count` times (periods missed count too).
- * Hardirq context: never sleeps, takes no sleeping lock.
+ * hrtimer callback context (hardirq, or softirq on PREEMPT_RT): never
+ * sleeps, takes no sleeping lock. Returns 0 when nobody can hear the timer
+ * any more: the hrtimer need not run again.
  */
-void timer_fire(struct psx_itimer *it, unsigned long long count);
+int timer_fire(struct psx_itimer *it, unsigned long long count);
 
 #ifdef __cplusplus
 }

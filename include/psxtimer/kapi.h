@@ -63,9 +63,19 @@ void psx_it_cv_broadcast(struct psx_ktimer *kt);
 void *psx_ktimer_alloc(unsigned long core_size, struct psx_ktimer **ktp);
 void psx_ktimer_free(struct psx_ktimer *kt);
 
-/* Credentials of the calling task (cred.c). */
-enum { PSX_CAP_SYS_NICE, PSX_CAP_SYS_TIME };
-int psx_capable(int cap);
+/*
+ * Privileges of the calling task (cred.c), asked only when they decide the
+ * answer, so that neither an audit record nor the task's "used superuser
+ * privileges" flag appears when they do not.
+ * may_exceed_floor: the caller may arm below clock_highres_interval_min
+ * (illumos secpolicy_clock_highres; here CAP_SYS_NICE, never audited: an
+ * unprivileged caller hitting the floor is normal).
+ * may_settime: 0 if the caller may set the realtime clock to ts, or the
+ * -errno of the check the kernel's own clock_settime makes (the settime LSM
+ * hook: CAP_SYS_TIME and any LSM's policy).
+ */
+int psx_may_exceed_floor(void);
+int psx_may_settime(const struct psx_timespec *ts);
 /* The CPU the calling thread is bound to, or -1 if it may run on several. */
 int psx_current_bound_cpu(void);
 
@@ -75,14 +85,16 @@ int psx_current_bound_cpu(void);
  * RLIMIT_SIGPENDING: -EAGAIN when refused) and fixes the target: tid 0 for
  * the process, else a thread of the caller's process (-EINVAL otherwise).
  * teardown: frees the sigqueue; a signal still queued is still delivered.
- * fire: hardirq; queue the signal, or count the expirations as overruns of
- * the one still queued (saturating at INT_MAX); an ignored signal counts
- * nothing. getoverrun: si_overrun of the last signal that was accepted.
+ * fire: hrtimer callback; queue the signal, or count the expirations as
+ * overruns of the one still queued (saturating at INT_MAX); an ignored
+ * signal counts nothing. Returns 0 when the target is gone (nobody will
+ * ever hear this timer), else 1. getoverrun: si_overrun of the last signal
+ * that was accepted.
  */
 int psx_sig_setup(struct psx_ktimer *kt, int signo, int timer_id,
 		  unsigned long long value, int tid);
 void psx_sig_teardown(struct psx_ktimer *kt);
-void psx_sig_fire(struct psx_ktimer *kt, unsigned long long count);
+int psx_sig_fire(struct psx_ktimer *kt, unsigned long long count);
 int psx_sig_getoverrun(struct psx_ktimer *kt);
 /*
  * For stat, from any process: signo, value, overrun (as getoverrun) and
@@ -96,14 +108,15 @@ void psx_sig_stat(struct psx_ktimer *kt, struct psx_timer_stat *st);
  * setup: associate the timer with the port behind fd (the association
  * holds a reference on the port): -EBADF if fd is not open, -EINVAL if it
  * is not a psxtimer port, -EACCES if another process made the port. teardown: dissociate, dropping a queued event.
- * fire: hardirq; queue the timer's event, or count the expirations while
- * it is queued (saturating); nothing once the port is closed.
+ * fire: hrtimer callback; queue the timer's event, or count the
+ * expirations while it is queued (saturating); once the port is closed,
+ * nothing, and 0 (else 1).
  * getoverrun: the count of the last retrieved event minus one.
  */
 int psx_port_setup(struct psx_ktimer *kt, int fd, unsigned long long cookie,
 		   int timer_id);
 void psx_port_teardown(struct psx_ktimer *kt);
-void psx_port_fire(struct psx_ktimer *kt, unsigned long long count);
+int psx_port_fire(struct psx_ktimer *kt, unsigned long long count);
 int psx_port_getoverrun(struct psx_ktimer *kt);
 /* For stat: value (the cookie), overrun, and pending (fires in the queued event). */
 void psx_port_stat(struct psx_ktimer *kt, struct psx_timer_stat *st);
@@ -114,6 +127,12 @@ void psx_port_stat(struct psx_ktimer *kt, struct psx_timer_stat *st);
  */
 enum { PSX_BASE_REALTIME, PSX_BASE_MONOTONIC, PSX_BASE_BOOTTIME, PSX_BASE_TAI };
 long long psx_clock_now_ns(int base);
+/*
+ * The calling task's time-namespace offset on that base, in ns: what its
+ * clock_gettime adds to the host's clock (MONOTONIC and BOOTTIME; 0 for
+ * the others, and outside a time namespace).
+ */
+long long psx_timens_offset_ns(int base);
 long long psx_clock_res_ns(void);
 int psx_clock_set_realtime(const struct psx_timespec *ts);
 /* CPU time of the calling thread or its whole process, in ns. */
@@ -124,12 +143,12 @@ long long psx_cputime_ns(int process);
  * that base), then every `interval_ns` (0: once); pinned to the current CPU
  * when `pinned`. The hrtimer must not be armed (cancel first). cancel:
  * returns once the callback is not running and will not run again.
- * remaining: ns to the next expiry, or < 0 when not armed.
+ * pending: the hrtimer is queued or its callback is running.
  */
 void psx_hrtimer_start(struct psx_ktimer *kt, int base, long long expires_ns,
 		       long long interval_ns, int pinned);
 void psx_hrtimer_cancel(struct psx_ktimer *kt);
-long long psx_hrtimer_remaining(struct psx_ktimer *kt);
+int psx_hrtimer_pending(struct psx_ktimer *kt);
 
 #ifdef __cplusplus
 }

@@ -189,18 +189,79 @@ static void stat_reports_pending_and_overrun(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 9, st[0].overrun);
 }
 
-static void sigev_none_never_signals(struct kunit *test)
+/*
+ * As on Linux, a SIGEV_NONE timer never arms its hrtimer: gettime computes
+ * where it stands from what settime armed, periodic or not.
+ */
+static void sigev_none_is_never_armed_and_counts_down(struct kunit *test)
 {
 	int id = create(test, PSX_CLOCK_BOOTTIME, PSX_SIGEV_NONE, 0);
 	struct psx_ktimer *kt = kt_of(id);
+	struct psx_itimerspec v;
 
-	KUNIT_ASSERT_EQ(test, 0, arm(id, 0, MS, 0));
-	host_now_ns[PSX_BASE_BOOTTIME] += 5 * MS;
-	KUNIT_EXPECT_EQ(test, host_hrtimer_run(kt), 1ULL);
+	host_cap_sys_nice = 1;
+	KUNIT_ASSERT_EQ(test, 0, arm(id, 0, MS, 3 * MS));
+	KUNIT_EXPECT_EQ(test, kt->armed, 0);
+	KUNIT_EXPECT_EQ(test, host_hrtimer_run(kt), 0ULL);
+	host_now_ns[PSX_BASE_BOOTTIME] += MS / 2;
+	KUNIT_ASSERT_EQ(test, 0, psx_timer_gettime(P(), id, &v));
+	KUNIT_EXPECT_EQ(test, v.it_value.tv_nsec, MS / 2);
+	KUNIT_EXPECT_EQ(test, v.it_interval.tv_nsec, 3 * MS);
+	/* 1.5 ms in: 0.5 ms past the first expiry, 2.5 ms to the next. */
+	host_now_ns[PSX_BASE_BOOTTIME] += MS;
+	KUNIT_ASSERT_EQ(test, 0, psx_timer_gettime(P(), id, &v));
+	KUNIT_EXPECT_EQ(test, v.it_value.tv_nsec, 5 * MS / 2);
+	/* Exactly on a period's boundary: a whole period left, never 0. */
+	host_now_ns[PSX_BASE_BOOTTIME] += 17 * MS / 2;
+	KUNIT_ASSERT_EQ(test, 0, psx_timer_gettime(P(), id, &v));
+	KUNIT_EXPECT_EQ(test, v.it_value.tv_nsec, 3 * MS);
 	KUNIT_EXPECT_EQ(test, kt->sig_setup, 0);
 	KUNIT_EXPECT_EQ(test, kt->sig_sent, 0);
-	KUNIT_EXPECT_EQ(test, kt->armed, 0);
 	KUNIT_EXPECT_EQ(test, psx_timer_getoverrun(P(), id), 0);
+	/* A one-shot one past its time reads disarmed, interval kept. */
+	KUNIT_ASSERT_EQ(test, 0, arm(id, 0, MS, 0));
+	KUNIT_ASSERT_EQ(test, 0, psx_timer_gettime(P(), id, &v));
+	KUNIT_EXPECT_EQ(test, v.it_value.tv_nsec, MS);
+	host_now_ns[PSX_BASE_BOOTTIME] += MS;
+	KUNIT_ASSERT_EQ(test, 0, psx_timer_gettime(P(), id, &v));
+	KUNIT_EXPECT_EQ(test, v.it_value.tv_sec, 0LL);
+	KUNIT_EXPECT_EQ(test, v.it_value.tv_nsec, 0LL);
+	KUNIT_EXPECT_EQ(test, kt->armed, 0);
+}
+
+/*
+ * A timer nobody can hear any more (its port closed, its target gone)
+ * stops its hrtimer at the next fire, and still reads as armed.
+ */
+static void unheard_timers_stop_their_hrtimer(struct kunit *test)
+{
+	struct psx_sigevent sev = { .notify = PSX_SIGEV_PORT, .port = host_port_fd };
+	int sig = create(test, PSX_CLOCK_MONOTONIC, PSX_SIGEV_SIGNAL, 10);
+	struct psx_itimerspec v;
+	int port = -1, i, ids[2];
+
+	host_cap_sys_nice = 1;
+	KUNIT_ASSERT_EQ(test, 0, make(PSX_CLOCK_MONOTONIC, &sev, &port));
+	ids[0] = sig;
+	ids[1] = port;
+	for (i = 0; i < 2; i++) {
+		KUNIT_ASSERT_EQ(test, 0, arm(ids[i], 0, MS, MS));
+		host_now_ns[PSX_BASE_MONOTONIC] += MS;
+		KUNIT_EXPECT_EQ(test, host_hrtimer_run(kt_of(ids[i])), 1ULL);
+		KUNIT_EXPECT_EQ(test, kt_of(ids[i])->armed, 1);
+	}
+	kt_of(port)->port_assoc = 0;	/* the port was closed */
+	host_sig_target_gone = 1;
+	for (i = 0; i < 2; i++) {
+		host_now_ns[PSX_BASE_MONOTONIC] += MS;
+		KUNIT_EXPECT_GT(test, host_hrtimer_run(kt_of(ids[i])), 0ULL);
+		KUNIT_EXPECT_EQ(test, kt_of(ids[i])->armed, 0);
+		host_now_ns[PSX_BASE_MONOTONIC] += MS / 4;
+		KUNIT_ASSERT_EQ(test, 0, psx_timer_gettime(P(), ids[i], &v));
+		KUNIT_EXPECT_GT(test, v.it_value.tv_nsec, 0LL);
+		KUNIT_EXPECT_LE(test, v.it_value.tv_nsec, MS);
+		KUNIT_EXPECT_EQ(test, v.it_interval.tv_nsec, MS);
+	}
 }
 
 static void default_sigevent_is_sigalrm_with_id(struct kunit *test)
@@ -264,10 +325,11 @@ static void allocation_failures_are_enomem(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, id, 8);
 }
 
+/* The timers below signal: a SIGEV_NONE one never arms its hrtimer. */
 static void highres_clamp_unless_cap_sys_nice(struct kunit *test)
 {
-	int id = create(test, PSX_CLOCK_HIGHRES, PSX_SIGEV_NONE, 0);
-	int rt = create(test, PSX_CLOCK_REALTIME, PSX_SIGEV_NONE, 0);
+	int id = create(test, PSX_CLOCK_HIGHRES, PSX_SIGEV_SIGNAL, 10);
+	int rt = create(test, PSX_CLOCK_REALTIME, PSX_SIGEV_SIGNAL, 10);
 	struct psx_ktimer *kt = kt_of(id);
 	long long now = host_now_ns[PSX_BASE_MONOTONIC];
 
@@ -291,9 +353,9 @@ static void highres_clamp_unless_cap_sys_nice(struct kunit *test)
 
 static void bases_and_pinning(struct kunit *test)
 {
-	int rt = create(test, PSX_CLOCK_REALTIME, PSX_SIGEV_NONE, 0);
-	int hr = create(test, PSX_CLOCK_HIGHRES, PSX_SIGEV_NONE, 0);
-	int tai = create(test, PSX_CLOCK_TAI, PSX_SIGEV_NONE, 0);
+	int rt = create(test, PSX_CLOCK_REALTIME, PSX_SIGEV_SIGNAL, 10);
+	int hr = create(test, PSX_CLOCK_HIGHRES, PSX_SIGEV_SIGNAL, 10);
+	int tai = create(test, PSX_CLOCK_TAI, PSX_SIGEV_SIGNAL, 10);
 
 	/* Relative REALTIME runs on MONOTONIC; absolute stays on REALTIME. */
 	KUNIT_ASSERT_EQ(test, 0, arm(rt, 0, MS, 0));
@@ -316,7 +378,7 @@ static void bases_and_pinning(struct kunit *test)
 
 static void gettime_never_zero_while_armed(struct kunit *test)
 {
-	int id = create(test, PSX_CLOCK_MONOTONIC, PSX_SIGEV_NONE, 0);
+	int id = create(test, PSX_CLOCK_MONOTONIC, PSX_SIGEV_SIGNAL, 10);
 	struct psx_itimerspec v;
 
 	KUNIT_ASSERT_EQ(test, 0, arm(id, 0, MS, 0));
@@ -330,11 +392,89 @@ static void gettime_never_zero_while_armed(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v.it_value.tv_nsec, 0LL);
 }
 
+/*
+ * In a time namespace, clock reads and absolute MONOTONIC/BOOTTIME
+ * deadlines are on the caller's clock; the hrtimer runs on the host's.
+ * REALTIME and TAI have no offset; relative times need none.
+ */
+static void time_namespace_offsets(struct kunit *test)
+{
+	const long long off = 36000 * 1000000000LL; /* ten hours */
+	int mono = create(test, PSX_CLOCK_MONOTONIC, PSX_SIGEV_SIGNAL, 10);
+	int boot = create(test, PSX_CLOCK_BOOTTIME, PSX_SIGEV_SIGNAL, 10);
+	int rt = create(test, PSX_CLOCK_REALTIME, PSX_SIGEV_SIGNAL, 10);
+	long long host_mono = host_now_ns[PSX_BASE_MONOTONIC];
+	struct psx_itimerspec v;
+	struct psx_timespec ts;
+
+	host_timens_offset_ns[PSX_BASE_MONOTONIC] = off;
+	host_timens_offset_ns[PSX_BASE_BOOTTIME] = off / 2;
+	KUNIT_ASSERT_EQ(test, 0, psx_clock_gettime(PSX_CLOCK_MONOTONIC, &ts));
+	KUNIT_EXPECT_EQ(test, ts.tv_sec * 1000000000LL + ts.tv_nsec, host_mono + off);
+	KUNIT_ASSERT_EQ(test, 0, psx_clock_gettime(PSX_CLOCK_REALTIME, &ts));
+	KUNIT_EXPECT_EQ(test, ts.tv_sec * 1000000000LL + ts.tv_nsec, host_now_ns[0]);
+	/* 5 ms from now on the caller's clock is 5 ms from now on the host's. */
+	KUNIT_ASSERT_EQ(test, 0, arm(mono, PSX_TIMER_ABSTIME, host_mono + off + 5 * MS, 0));
+	KUNIT_EXPECT_EQ(test, kt_of(mono)->expires, host_mono + 5 * MS);
+	KUNIT_ASSERT_EQ(test, 0, psx_timer_gettime(P(), mono, &v));
+	KUNIT_EXPECT_EQ(test, v.it_value.tv_nsec, 5 * MS);
+	KUNIT_ASSERT_EQ(test, 0, arm(boot, PSX_TIMER_ABSTIME,
+				     host_now_ns[PSX_BASE_BOOTTIME] + off / 2 + MS, 0));
+	KUNIT_EXPECT_EQ(test, kt_of(boot)->expires, host_now_ns[PSX_BASE_BOOTTIME] + MS);
+	/* Before the offset: long past, due at once. */
+	KUNIT_ASSERT_EQ(test, 0, arm(mono, PSX_TIMER_ABSTIME, MS, 0));
+	KUNIT_EXPECT_EQ(test, kt_of(mono)->expires, 0LL);
+	/* Relative, and REALTIME: no offset. */
+	KUNIT_ASSERT_EQ(test, 0, arm(mono, 0, MS, 0));
+	KUNIT_EXPECT_EQ(test, kt_of(mono)->expires, host_mono + MS);
+	KUNIT_ASSERT_EQ(test, 0, arm(rt, PSX_TIMER_ABSTIME, host_now_ns[0] + MS, 0));
+	KUNIT_EXPECT_EQ(test, kt_of(rt)->expires, host_now_ns[0] + MS);
+}
+
+/* The floor's privilege is asked only when the floor would bite. */
+static void floor_privilege_asked_only_when_it_matters(struct kunit *test)
+{
+	int hr = create(test, PSX_CLOCK_HIGHRES, PSX_SIGEV_SIGNAL, 10);
+	int rt = create(test, PSX_CLOCK_REALTIME, PSX_SIGEV_SIGNAL, 10);
+	long long now = host_now_ns[PSX_BASE_MONOTONIC];
+
+	KUNIT_ASSERT_EQ(test, 0, arm(hr, 0, MS, MS));
+	KUNIT_ASSERT_EQ(test, 0, arm(rt, 0, 1000, 0));	/* a value: only HIGHRES's */
+	KUNIT_ASSERT_EQ(test, 0, arm(hr, PSX_TIMER_ABSTIME, now + 1000, 0));
+	KUNIT_ASSERT_EQ(test, 0, arm(hr, 0, 0, 0));	/* a disarm */
+	KUNIT_EXPECT_EQ(test, host_floor_asked, 0);
+	KUNIT_ASSERT_EQ(test, 0, arm(hr, 0, 1000, 0));
+	KUNIT_EXPECT_EQ(test, host_floor_asked, 1);
+	KUNIT_ASSERT_EQ(test, 0, arm(rt, 0, MS, 1000));
+	KUNIT_EXPECT_EQ(test, host_floor_asked, 2);
+}
+
+/*
+ * clock_settime in illumos's order: an unknown clock is EINVAL without a
+ * privilege check; then the privilege (EPERM); then the value (EINVAL).
+ */
+static void clock_settime_order(struct kunit *test)
+{
+	struct psx_timespec ok = { 1234, 5 }, bad = { 1, 1000000000LL };
+
+	host_cap_sys_time = 0;
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_clock_settime(5, &bad));
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_clock_settime(-1, &ok));
+	KUNIT_EXPECT_EQ(test, host_settime_asked, 0);
+	KUNIT_EXPECT_EQ(test, -PSX_EPERM, psx_clock_settime(PSX_CLOCK_REALTIME, &bad));
+	KUNIT_EXPECT_EQ(test, -PSX_EPERM, psx_clock_settime(PSX_CLOCK_MONOTONIC, &ok));
+	KUNIT_EXPECT_EQ(test, host_settime_asked, 2);
+	host_cap_sys_time = 1;
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_clock_settime(PSX_CLOCK_REALTIME, &bad));
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_clock_settime(PSX_CLOCK_MONOTONIC, &ok));
+	KUNIT_EXPECT_EQ(test, 0, psx_clock_settime(PSX_CLOCK_REALTIME, &ok));
+}
+
 static void clock_settime_realtime(struct kunit *test)
 {
 	struct psx_timespec ts = { 1234, 5 }, got;
 
-	KUNIT_EXPECT_EQ(test, 0, psx_clock_settime(PSX_CLOCK_REALTIME, &ts, 1));
+	KUNIT_EXPECT_EQ(test, 0, psx_clock_settime(PSX_CLOCK_REALTIME, &ts));
 	KUNIT_EXPECT_EQ(test, 0, psx_clock_gettime(PSX_CLOCK_REALTIME, &got));
 	KUNIT_EXPECT_EQ(test, got.tv_sec, 1234LL);
 	KUNIT_EXPECT_EQ(test, got.tv_nsec, 5LL);
@@ -408,7 +548,8 @@ static struct kunit_case fire_cases[] = {
 	KUNIT_CASE(ignored_signal_counts_nothing),
 	KUNIT_CASE(port_events_count_until_retrieved),
 	KUNIT_CASE(stat_reports_pending_and_overrun),
-	KUNIT_CASE(sigev_none_never_signals),
+	KUNIT_CASE(sigev_none_is_never_armed_and_counts_down),
+	KUNIT_CASE(unheard_timers_stop_their_hrtimer),
 	KUNIT_CASE(default_sigevent_is_sigalrm_with_id),
 	KUNIT_CASE(thread_id_must_be_ours),
 	KUNIT_CASE(refused_sigqueue_is_eagain_and_leaves_nothing),
@@ -416,6 +557,9 @@ static struct kunit_case fire_cases[] = {
 	KUNIT_CASE(highres_clamp_unless_cap_sys_nice),
 	KUNIT_CASE(bases_and_pinning),
 	KUNIT_CASE(gettime_never_zero_while_armed),
+	KUNIT_CASE(time_namespace_offsets),
+	KUNIT_CASE(floor_privilege_asked_only_when_it_matters),
+	KUNIT_CASE(clock_settime_order),
 	KUNIT_CASE(clock_settime_realtime),
 	KUNIT_CASE(eight_threads_race_on_one_table),
 	{}

@@ -24,8 +24,11 @@ struct psx_ktimer {
 extern int psx_host_warnings;
 /* Knobs of the fake kernel; main.c resets them before each case. */
 extern long long host_now_ns[4];
+extern long long host_timens_offset_ns[4];	/* the caller's time namespace */
 extern int host_cap_sys_nice, host_cap_sys_time, host_bound_cpu;
+extern int host_floor_asked, host_settime_asked;	/* privilege checks made */
 extern int host_sigqueue_refused, host_signal_ignored, host_valid_tid;
+extern int host_sig_target_gone;	/* the signal's thread/process has exited */
 extern int host_port_fd;		/* the one fd that is a port */
 extern int host_fail_alloc_after;	/* -1: never; n: the (n+1)th fails */
 extern int host_ktimers;		/* timer halves alive */

@@ -122,9 +122,16 @@ void psx_ktimer_free(struct psx_ktimer *kt)
 	free(kt);
 }
 
-int psx_capable(int cap)
+int psx_may_exceed_floor(void)
 {
-	return cap == PSX_CAP_SYS_NICE ? host_cap_sys_nice : host_cap_sys_time;
+	__atomic_add_fetch(&host_floor_asked, 1, __ATOMIC_RELAXED);
+	return host_cap_sys_nice;
+}
+
+int psx_may_settime(const struct psx_timespec *ts)
+{
+	host_settime_asked++;
+	return host_cap_sys_time ? 0 : -PSX_EPERM;
 }
 
 int psx_current_bound_cpu(void)
@@ -153,26 +160,29 @@ void psx_sig_teardown(struct psx_ktimer *kt)
 }
 
 /* The glue's accounting, modelled: see src/kernel/signal.c. */
-void psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
+int psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 {
 	long long overrun;
 
+	if (host_sig_target_gone)
+		return 0;
 	if (kt->sig_queued) {
 		overrun = kt->si_overrun + (long long)count;
 		kt->si_overrun = overrun > 0x7fffffff ? 0x7fffffff : (int)overrun;
-		return;
+		return 1;
 	}
 	if (kt->sig_inflight) {
 		kt->overrun_last = kt->si_overrun;
 		kt->sig_inflight = 0;
 	}
 	if (host_signal_ignored)
-		return;
+		return 1;
 	overrun = (long long)count - 1;
 	kt->si_overrun = overrun > 0x7fffffff ? 0x7fffffff : (int)overrun;
 	kt->sig_queued = 1;
 	kt->sig_inflight = 1;
 	kt->sig_sent++;
+	return 1;
 }
 
 int psx_sig_getoverrun(struct psx_ktimer *kt)
@@ -212,15 +222,16 @@ void psx_port_teardown(struct psx_ktimer *kt)
 }
 
 /* The glue's accounting, modelled: see src/kernel/port.c. */
-void psx_port_fire(struct psx_ktimer *kt, unsigned long long count)
+int psx_port_fire(struct psx_ktimer *kt, unsigned long long count)
 {
 	unsigned long long n;
 
 	if (!kt->port_assoc)
-		return;
+		return 0;
 	n = (kt->port_queued ? (unsigned long long)kt->port_pending : 0) + count;
 	kt->port_pending = n > 0x7fffffff ? 0x7fffffff : (int)n;
 	kt->port_queued = 1;
+	return 1;
 }
 
 int psx_port_getoverrun(struct psx_ktimer *kt)
@@ -238,6 +249,11 @@ void psx_port_stat(struct psx_ktimer *kt, struct psx_timer_stat *st)
 long long psx_clock_now_ns(int base)
 {
 	return host_now_ns[base];
+}
+
+long long psx_timens_offset_ns(int base)
+{
+	return host_timens_offset_ns[base];
 }
 
 long long psx_clock_res_ns(void)
@@ -273,14 +289,9 @@ void psx_hrtimer_cancel(struct psx_ktimer *kt)
 	kt->armed = 0;
 }
 
-long long psx_hrtimer_remaining(struct psx_ktimer *kt)
+int psx_hrtimer_pending(struct psx_ktimer *kt)
 {
-	long long rem;
-
-	if (!kt->armed)
-		return -1;
-	rem = kt->expires - host_now_ns[kt->base];
-	return rem > 0 ? rem : 1;
+	return kt->armed;
 }
 
 /* What the glue's hrtimer callback does, when the fake clock says so. */
@@ -297,6 +308,8 @@ unsigned long long host_hrtimer_run(struct psx_ktimer *kt)
 	} else {
 		kt->armed = 0;
 	}
-	timer_fire((struct psx_itimer *)kt->core, count);
+	/* HRTIMER_NORESTART when nobody hears the timer any more. */
+	if (!timer_fire((struct psx_itimer *)kt->core, count))
+		kt->armed = 0;
 	return count;
 }

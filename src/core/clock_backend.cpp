@@ -28,9 +28,11 @@ public:
 		return psx_clock_set_realtime(ts);
 	}
 
+	/* As the caller's clock_gettime reads it: in its time namespace. */
 	int clock_gettime(psx_timespec *ts) const override
 	{
-		*ts = ns_to_timespec(psx_clock_now_ns(base_));
+		*ts = ns_to_timespec(psx_clock_now_ns(base_) +
+				     psx_timens_offset_ns(base_));
 		return 0;
 	}
 
@@ -48,19 +50,7 @@ public:
 	int timer_settime(psx_itimer *it, int flags,
 			  const psx_itimerspec *when) const override;
 
-	void timer_gettime(psx_itimer *it, psx_itimerspec *when) const override
-	{
-		long long remaining = psx_hrtimer_remaining(it->kt);
-
-		if (remaining < 0) {
-			when->it_value = psx_timespec{};
-			when->it_interval = it->it_interval;
-			return;
-		}
-		/* An armed timer never reports 0: that would mean disarmed. */
-		when->it_value = ns_to_timespec(max(remaining, 1LL));
-		when->it_interval = it->it_interval;
-	}
+	void timer_gettime(psx_itimer *it, psx_itimerspec *when) const override;
 
 	void timer_delete(psx_itimer *it) const override
 	{
@@ -79,33 +69,47 @@ private:
  * floor: illumos runs them off the clock tick, never faster, and a
  * nanosecond period would storm the CPU with interrupts.
  */
-static psx_timespec clamp(const psx_timespec &ts, bool privileged)
+static bool below_floor(const psx_timespec &ts)
 {
 	long long min_ns = tunables().highres_interval_min_ns;
 
-	if (privileged || ts.tv_sec || ts.tv_nsec == 0 || ts.tv_nsec >= min_ns)
+	return !ts.tv_sec && ts.tv_nsec && ts.tv_nsec < min_ns;
+}
+
+static psx_timespec clamp(const psx_timespec &ts, bool privileged)
+{
+	if (privileged || !below_floor(ts))
 		return ts;
-	return psx_timespec{0, min_ns};
+	return psx_timespec{0, tunables().highres_interval_min_ns};
 }
 
 int HrtimerClock::timer_settime(psx_itimer *it, int flags,
 				const psx_itimerspec *when) const
 {
 	psx_hrtimer_cancel(it->kt);
+	it->it_armed = false;
 	it->it_interval = psx_timespec{}; /* until armed again */
 	if (!timespec_isset(when->it_value)) {
-		/* POSIX: gettime's interval is the one last set, armed or not.
+		/*
+		 * POSIX: gettime's interval is the one last set, armed or not.
+		 * It is only checked when arming (itimerspecfix), so a bad one
+		 * is accepted here, but not kept: it reads back as 0.
 		 */
-		it->it_interval = when->it_interval;
+		if (timespec_valid(when->it_interval))
+			it->it_interval = when->it_interval;
 		return 0;
 	}
 
 	bool abs = flags & PSX_TIMER_ABSTIME;
-	bool privileged = psx_capable(PSX_CAP_SYS_NICE);
+	bool clamp_value = highres_ && !abs;
+	/* The privilege is asked only when the floor would bite. */
+	bool privileged = (below_floor(when->it_interval) ||
+			   (clamp_value && below_floor(when->it_value))) &&
+			  psx_may_exceed_floor();
 	psx_timespec value = when->it_value;
 	psx_timespec interval = clamp(when->it_interval, privileged);
 
-	if (highres_ && !abs)
+	if (clamp_value)
 		value = clamp(value, privileged);
 
 	/*
@@ -126,14 +130,63 @@ int HrtimerClock::timer_settime(psx_itimer *it, int flags,
 		if (start > INT64_MAX_ - now)
 			return -PSX_EOVERFLOW;
 		start += now;
+	} else {
+		/*
+		 * An absolute time is on the caller's clock, which a time
+		 * namespace offsets from the host's the hrtimer runs on. One
+		 * before the offset is long past, as the kernel's
+		 * timens_ktime_to_host() has it.
+		 */
+		long long offset = psx_timens_offset_ns(base);
+
+		start = start < offset ? 0 : start - offset;
 	}
 	if (start > INT64_MAX_ - interval_ns)
 		return -PSX_EOVERFLOW;
 
 	it->it_interval = interval;
-	psx_hrtimer_start(it->kt, base, start, interval_ns,
-			  highres_ && psx_current_bound_cpu() >= 0);
+	it->it_expires = start;
+	it->it_period = interval_ns;
+	it->it_base = base;
+	it->it_armed = true;
+	/*
+	 * Nobody hears a SIGEV_NONE timer: as Linux, never arm its hrtimer
+	 * (illumos does, to do nothing); gettime computes where it stands.
+	 */
+	if (it->it_notify != PSX_SIGEV_NONE)
+		psx_hrtimer_start(it->kt, base, start, interval_ns,
+				  highres_ && psx_current_bound_cpu() >= 0);
 	return 0;
+}
+
+/*
+ * Time to the next expiry, from what settime armed: the hrtimer is not
+ * asked, since it may have stopped (nobody hears the timer any more) or
+ * never run (SIGEV_NONE). An armed timer never reports 0: that would mean
+ * disarmed. A one-shot timer past its expiry whose callback has not run
+ * yet still reads 1 ns, as on Linux: its notification is still to come.
+ */
+void HrtimerClock::timer_gettime(psx_itimer *it, psx_itimerspec *when) const
+{
+	when->it_interval = it->it_interval;
+	when->it_value = psx_timespec{};
+	if (!it->it_armed)
+		return;
+
+	long long now = psx_clock_now_ns(it->it_base);
+	long long rem;
+
+	if (now < it->it_expires)
+		rem = it->it_expires - now;
+	else if (it->it_period)
+		rem = it->it_period - (now - it->it_expires) % it->it_period;
+	else if (psx_hrtimer_pending(it->kt))
+		rem = 1;
+	else {
+		it->it_armed = false; /* expired and notified */
+		return;
+	}
+	when->it_value = ns_to_timespec(rem);
 }
 
 class CputimeClock final : public ClockBackend {

@@ -95,12 +95,14 @@ using namespace psx;
 extern "C" int psx_timer_create(psx_proc *p, int clock, const psx_sigevent *sev,
 				int *idp, psx_itimer **itp)
 {
-	/* EINVAL for an unknown clock, and for one without timers (CPU time).
+	if (!clock_get_backend(clock))
+		return -PSX_EINVAL;
+	/*
+	 * nullptr for a clock without timers (CPU time): illumos refuses it
+	 * in clk_timer_create, after the notification is set up, so that a
+	 * bad port is EBADF first; here too.
 	 */
 	const TimerBackend *backend = timer_get_backend(clock);
-
-	if (!backend)
-		return -PSX_EINVAL;
 	/* No sigevent: illumos's clk_default, SIGALRM carrying the id. */
 	psx_sigevent ev = {0, PSX_SIGALRM, PSX_SIGEV_SIGNAL, 0, -1};
 
@@ -119,7 +121,6 @@ extern "C" int psx_timer_create(psx_proc *p, int clock, const psx_sigevent *sev,
 	psx_itimer *it = new (mem) psx_itimer();
 
 	it->kt = kt;
-	it->it_backend = backend;
 	it->it_clock = clock;
 	it->it_notify = PSX_SIGEV_NONE; /* nothing to tear down yet */
 	err = timer_publish(p, it);
@@ -135,9 +136,10 @@ extern "C" int psx_timer_create(psx_proc *p, int clock, const psx_sigevent *sev,
 	if (err)
 		goto out_delete;
 	it->it_notify = ev.notify;
-	err = backend->timer_create(it);
+	err = backend ? backend->timer_create(it) : -PSX_EINVAL;
 	if (err)
 		goto out_delete;
+	it->it_backend = backend;
 	*idp = id;
 	*itp = it; /* still locked: psx_timer_create_done() */
 	return 0;
@@ -255,18 +257,21 @@ extern "C" int psx_timer_stat(psx_proc *p, int *next,
 }
 
 /*
- * The hrtimer expired `count` times. Hardirq context. A signal timer
- * queues its signal, or counts overruns while the last one is still
- * queued (illumos's it_pending, kept with the sigqueue under the kernel's
- * siglock since Linux tells nobody when a signal is taken); a port timer
- * does the same with its port event, under the port's lock.
+ * The hrtimer expired `count` times. A signal timer queues its signal, or
+ * counts overruns while the last one is still queued (illumos's
+ * it_pending, kept with the sigqueue under the kernel's siglock since Linux
+ * tells nobody when a signal is taken); a port timer does the same with its
+ * port event, under the port's lock. 0 when nobody can hear the timer any
+ * more (its port is closed, its thread or process gone): the hrtimer then
+ * stops, and gettime still reads the timer as armed.
  */
-extern "C" void timer_fire(psx_itimer *it, unsigned long long count)
+extern "C" int timer_fire(psx_itimer *it, unsigned long long count)
 {
 	if (is_signal(it->it_notify))
-		psx_sig_fire(it->kt, count);
-	else if (is_port(it->it_notify))
-		psx_port_fire(it->kt, count);
+		return psx_sig_fire(it->kt, count);
+	if (is_port(it->it_notify))
+		return psx_port_fire(it->kt, count);
+	return 0; /* SIGEV_NONE: never armed */
 }
 
 extern "C" int psx_clock_gettime(int clock, psx_timespec *ts)
@@ -276,16 +281,21 @@ extern "C" int psx_clock_gettime(int clock, psx_timespec *ts)
 	return backend ? backend->clock_gettime(ts) : -PSX_EINVAL;
 }
 
-/* illumos's order: unknown clock, then privilege, then the value. */
-extern "C" int psx_clock_settime(int clock, const psx_timespec *ts,
-				 int can_settime)
+/*
+ * illumos's order: unknown clock, then privilege, then the value (the
+ * kernel's clock_settime checks the value before the privilege). The
+ * privilege is the kernel's own settime check, LSM hook included.
+ */
+extern "C" int psx_clock_settime(int clock, const psx_timespec *ts)
 {
 	const ClockBackend *backend = clock_get_backend(clock);
 
 	if (!backend)
 		return -PSX_EINVAL;
-	if (!can_settime)
-		return -PSX_EPERM;
+	int err = psx_may_settime(ts);
+
+	if (err)
+		return err;
 	if (!timespec_valid(*ts))
 		return -PSX_EINVAL;
 	return backend->clock_settime(ts);

@@ -48,8 +48,16 @@ struct psx_itimer : psx::Object {
 	unsigned short it_lock; /* ITLK_* */
 	int it_blockers;	/* threads sleeping in timer_lock() */
 
-	/* Backend state, under the timer lock (ITLK_LOCKED). */
+	/*
+	 * Backend state, under the timer lock (ITLK_LOCKED): what the last
+	 * settime armed. gettime computes from it, so a timer whose hrtimer
+	 * stopped, or never ran (SIGEV_NONE), still reads as armed.
+	 */
 	struct psx_timespec it_interval; /* the one last set (POSIX gettime) */
+	long long it_expires;		 /* the first expiry, ns on it_base */
+	long long it_period;		 /* ns; 0: one-shot */
+	int it_base;			 /* PSX_BASE_* */
+	bool it_armed;
 };
 
 /*

@@ -220,7 +220,8 @@ static void timer_delete_locked(psx_proc *p, int id, psx_itimer *it)
 	slot_set(p, id, nullptr);
 	psx_p_unlock(p->kp);
 
-	it->it_backend->timer_delete(it);
+	if (it->it_backend) /* nullptr: its creation failed before */
+		it->it_backend->timer_delete(it);
 	notify_teardown(it);
 	struct psx_ktimer *kt = it->kt;
 

@@ -236,7 +236,7 @@ static long psx_ioctl_clock(unsigned int cmd, void __user *uarg)
 		return -EINVAL;
 	switch (cmd) {
 	case PSXTIMER_IOC_CLOCK_SETTIME:
-		return psx_clock_settime(arg.clock_id, ts, capable(CAP_SYS_TIME));
+		return psx_clock_settime(arg.clock_id, ts);
 	case PSXTIMER_IOC_CLOCK_GETTIME:
 		err = psx_clock_gettime(arg.clock_id, ts);
 		break;

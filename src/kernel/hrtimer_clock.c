@@ -2,12 +2,14 @@
 /*
  * Clocks and hrtimers for the core's backends (kapi.h): clock reads and
  * the realtime step, and one hrtimer per timer, whose callback runs in
- * hardirq context and hands the expiration count to the core's timer_fire.
+ * hardirq context (softirq on PREEMPT_RT) and hands the expiration count to
+ * the core's timer_fire.
  */
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/sched/cputime.h>
 #include <linux/time.h>
+#include <linux/time_namespace.h>
 #include <linux/timekeeping.h>
 
 #include <psxtimer/core.h>
@@ -34,6 +36,18 @@ long long psx_clock_now_ns(int base)
 	default:
 		return ktime_get_ns();
 	}
+}
+
+/* Zero plus the offset: the kernel's own inlines, so no layout is assumed. */
+long long psx_timens_offset_ns(int base)
+{
+	struct timespec64 off = {};
+
+	if (base == PSX_BASE_MONOTONIC)
+		timens_add_monotonic(&off);
+	else if (base == PSX_BASE_BOOTTIME)
+		timens_add_boottime(&off);
+	return timespec64_to_ns(&off);
 }
 
 long long psx_clock_res_ns(void)
@@ -66,7 +80,8 @@ static enum hrtimer_restart psx_hrtimer_fn(struct hrtimer *hrt)
 	/* Every period that passed is an expiration: missed ones too. */
 	if (kt->interval)
 		count = hrtimer_forward_now(hrt, kt->interval);
-	timer_fire((struct psx_itimer *)kt->core, count);
+	if (!timer_fire((struct psx_itimer *)kt->core, count))
+		return HRTIMER_NORESTART;	/* nobody hears it any more */
 	return kt->interval ? HRTIMER_RESTART : HRTIMER_NORESTART;
 }
 
@@ -94,12 +109,7 @@ void psx_hrtimer_cancel(struct psx_ktimer *kt)
 	kt->interval = 0;
 }
 
-long long psx_hrtimer_remaining(struct psx_ktimer *kt)
+int psx_hrtimer_pending(struct psx_ktimer *kt)
 {
-	s64 rem;
-
-	if (!hrtimer_active(&kt->hrt))
-		return -1;
-	rem = ktime_to_ns(hrtimer_expires_remaining(&kt->hrt));
-	return rem > 0 ? rem : 1;
+	return hrtimer_active(&kt->hrt);
 }

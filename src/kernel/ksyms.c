@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Kernel functions psxtimer needs that are not exported to modules: the
- * POSIX-timer signal primitives (sigqueue_alloc/free, send_sigqueue), the
- * siglock helper behind lock_task_sighand(), and the CPU-time readers.
+ * POSIX-timer signal primitives (sigqueue_alloc/free, send_sigqueue,
+ * flush_itimer_signals), the siglock helper behind lock_task_sighand(), the
+ * CPU-time readers, and the settime LSM hook that the kernel's own
+ * clock_settime runs.
  * Resolved once at load through kallsyms_lookup_name, itself found with a
  * kprobe (it is not exported either since 5.7). If any is missing, the
  * module refuses to load.
@@ -57,8 +59,12 @@ int psx_ksyms_resolve(void)
 		{ "sigqueue_free", (void **)&psx_ksyms.sigqueue_free },
 		{ "send_sigqueue", (void **)&psx_ksyms.send_sigqueue },
 		{ "__lock_task_sighand", (void **)&psx_ksyms.lock_task_sighand },
+		{ "flush_itimer_signals", (void **)&psx_ksyms.flush_itimer_signals },
 		{ "task_sched_runtime", (void **)&psx_ksyms.task_sched_runtime },
 		{ "thread_group_cputime", (void **)&psx_ksyms.thread_group_cputime },
+#ifdef CONFIG_SECURITY
+		{ "security_settime64", (void **)&psx_ksyms.security_settime64 },
+#endif
 	};
 	int i;
 

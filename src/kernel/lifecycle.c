@@ -177,8 +177,20 @@ static void psx_proc_work(struct callback_head *cb)
 		return;
 	}
 	clear_bit(PSX_KP_WORK, &kp->flags);
-	if (test_and_clear_bit(PSX_KP_EXEC, &kp->flags))
+	if (test_and_clear_bit(PSX_KP_EXEC, &kp->flags)) {
 		timer_exit(psx_kproc_table(kp));	/* POSIX: exec deletes timers */
+		/*
+		 * Linux drops every timer signal queued before exec
+		 * (begin_new_exec() runs flush_itimer_signals()); ours went
+		 * too, but our timers ran on until now and may have queued
+		 * more into the new image, whose default actions would kill
+		 * it. They are all stopped: the same flush again drops what
+		 * they queued. Only ours can be there: the kernel deleted its
+		 * own timers before its flush, and nobody else sends SI_TIMER
+		 * to a process that has not run yet.
+		 */
+		psx_ksyms.flush_itimer_signals();
+	}
 }
 
 static void queue_cleanup(struct task_struct *p, struct psx_kproc *kp, int why,

@@ -10,11 +10,12 @@
  * events off the queue: the count goes to userspace and starts again, and
  * the event is ready for the next fire (timer_port_callback).
  *
- * Locking. port->lock (irq-safe: the fire path is hardirq) protects the
- * queue, the list of associated timers, and each associated event's
- * fields. A timer reaches its port through an RCU pointer that is cleared,
- * under port->lock, when the timer is deleted or the port closed; the port
- * is freed after a grace period once its last reference is gone.
+ * Locking. port->lock (irq-safe: the fire path is the hrtimer callback,
+ * hardirq except on PREEMPT_RT) protects the queue, the list of associated
+ * timers, and each associated event's fields. A timer reaches its port
+ * through an RCU pointer that is cleared, under port->lock, when the timer
+ * is deleted or the port closed; the port is freed after a grace period
+ * once its last reference is gone.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -144,17 +145,20 @@ static int add_count(int n, u64 count)
 	return sum > INT_MAX ? INT_MAX : (int)sum;
 }
 
-/* port_send_event, hardirq. */
-void psx_port_fire(struct psx_ktimer *kt, unsigned long long count)
+/* port_send_event, from the hrtimer callback. */
+int psx_port_fire(struct psx_ktimer *kt, unsigned long long count)
 {
 	struct psx_portev *ev = &kt->portev;
 	struct psx_port *port;
 	unsigned long flags;
+	int heard = 1;
 
 	rcu_read_lock();
 	port = rcu_dereference(ev->port);
-	if (!port)
-		goto out;	/* the port was closed: a SIGEV_NONE timer now */
+	if (!port) {
+		heard = 0;	/* the port was closed: a SIGEV_NONE timer now */
+		goto out;
+	}
 	spin_lock_irqsave(&port->lock, flags);
 	if (rcu_access_pointer(ev->port) == port) {
 		if (ev->queued) {
@@ -169,6 +173,7 @@ void psx_port_fire(struct psx_ktimer *kt, unsigned long long count)
 	spin_unlock_irqrestore(&port->lock, flags);
 out:
 	rcu_read_unlock();
+	return heard;
 }
 
 int psx_port_getoverrun(struct psx_ktimer *kt)

@@ -69,7 +69,7 @@ struct psx_ktimer {
 		struct {
 			struct sigqueue *sigq;
 			struct pid *sig_pid;	/* the target: a thread, or the process */
-			struct pid *sig_tgid;	/* the process, if the thread is gone */
+			struct pid *sig_tgid;	/* the process, whose siglock stat takes */
 			enum pid_type sig_type;
 			bool sig_inflight;	/* queued since we last looked */
 			int sig_overrun_last;	/* si_overrun of the last signal taken */
@@ -104,8 +104,12 @@ struct psx_ksyms {
 	int (*send_sigqueue)(struct sigqueue *q, struct pid *pid, enum pid_type type);
 	struct sighand_struct *(*lock_task_sighand)(struct task_struct *t,
 						    unsigned long *flags);
+	void (*flush_itimer_signals)(void);
 	unsigned long long (*task_sched_runtime)(struct task_struct *t);
 	void (*thread_group_cputime)(struct task_struct *t, struct task_cputime *times);
+#ifdef CONFIG_SECURITY
+	int (*security_settime64)(const struct timespec64 *ts, const struct timezone *tz);
+#endif
 };
 extern struct psx_ksyms psx_ksyms;
 int psx_ksyms_resolve(void);

@@ -17,6 +17,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/signal.h>
+#include <asm/barrier.h>
 
 #include <psxtimer/core.h>
 #include <psxtimer/kapi.h>
@@ -89,32 +90,42 @@ static int add_overrun(int overrun, u64 count)
 	return sum > INT_MAX ? INT_MAX : (int)sum;
 }
 
-/* siglock held: if the last signal we queued has been taken, latch it. */
+/*
+ * siglock held: if the last signal we queued has been taken, latch it.
+ * getoverrun reads the pair without the siglock when nothing is in flight:
+ * the release orders the count before the flag that says it is final, and
+ * pairs with the acquire there.
+ */
 static void latch_taken(struct psx_ktimer *kt)
 {
 	if (kt->sig_inflight && list_empty(&kt->sigq->list)) {
 		WRITE_ONCE(kt->sig_overrun_last, kt->sigq->info.si_overrun);
-		WRITE_ONCE(kt->sig_inflight, false);
+		smp_store_release(&kt->sig_inflight, false);
 	}
 }
 
-void psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
+int psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 {
 	struct sigqueue *q = kt->sigq;
-	enum pid_type type = kt->sig_type;
+	const enum pid_type type = kt->sig_type;
 	struct pid *pid = kt->sig_pid;
 	struct task_struct *t;
 	unsigned long flags;
+	int heard = 1;
 
 	rcu_read_lock();
 	t = pid_task(pid, type);
-	/* A target thread that is gone or going: the process gets it. */
-	if (type == PIDTYPE_PID && (!t || (t->flags & PF_EXITING))) {
-		type = PIDTYPE_TGID;
-		pid = kt->sig_tgid;
-		t = pid_task(pid, type);
+	/*
+	 * The process is gone (its exit deletes us soon), or the thread of a
+	 * SIGEV_THREAD_ID timer is: as on Linux, nothing is sent to anyone,
+	 * ever again. (A thread that is exiting still gets it, and loses it
+	 * with its own pending signals, as on Linux.)
+	 */
+	if (!t) {
+		heard = 0;
+		goto out;
 	}
-	if (!t || !psx_ksyms.lock_task_sighand(t, &flags))
+	if (!psx_ksyms.lock_task_sighand(t, &flags))
 		goto out;
 	if (!list_empty(&q->list)) {
 		/* Still queued: these expirations are overruns. */
@@ -141,6 +152,7 @@ void psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 	unlock_task_sighand(t, &flags);
 out:
 	rcu_read_unlock();
+	return heard;
 }
 
 int psx_sig_getoverrun(struct psx_ktimer *kt)
@@ -148,8 +160,12 @@ int psx_sig_getoverrun(struct psx_ktimer *kt)
 	unsigned long flags;
 	int overrun;
 
-	/* Nothing sent since the last latch: no need for the siglock. */
-	if (!READ_ONCE(kt->sig_inflight))
+	/*
+	 * Nothing sent since the last latch: no need for the siglock. The
+	 * acquire pairs with latch_taken()'s release, so the count read is
+	 * at least the one latched when the flag was cleared.
+	 */
+	if (!smp_load_acquire(&kt->sig_inflight))
 		return READ_ONCE(kt->sig_overrun_last);
 	if (!psx_ksyms.lock_task_sighand(current, &flags))
 		return kt->sig_overrun_last;
