@@ -687,7 +687,7 @@ static double firing_cpu(const struct impl *im, int n, int notify, long long per
 			 long long secs)
 {
 	long *ids = malloc(n * sizeof(*ids));
-	long long t0, start = now() + 50000000;
+	long long t0, elapsed, start = now() + 50000000;
 	double idle0, cpu;
 	pthread_t th;
 	int i;
@@ -704,7 +704,10 @@ static double firing_cpu(const struct impl *im, int n, int notify, long long per
 	t0 = now();
 	idle0 = cpu_idle_ms();
 	usleep(secs * 1000000);
-	cpu = (double)(now() - t0) / 1e6 * sysconf(_SC_NPROCESSORS_ONLN) - (cpu_idle_ms() - idle0);
+	elapsed = now() - t0;
+	/* Scaled to secs: on a loaded host the sleep may end late. */
+	cpu = ((double)elapsed / 1e6 * sysconf(_SC_NPROCESSORS_ONLN) - (cpu_idle_ms() - idle0)) *
+	      secs * NSEC / elapsed;
 	for (i = 0; i < n; i++)
 		im->delete(ids[i]);
 	if (notify == SIGEV_SIGNAL) {
