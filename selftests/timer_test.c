@@ -725,7 +725,7 @@ __attribute__((constructor)) static void exec_sleep(void)
  * queued in between reached the new image. Many execs, each with a 200 us
  * SIGALRM timer and a 200 us SIGRTMIN one, must all survive.
  */
-TEST_F(timer, exec_drops_old_timer_signals)
+TEST_F_TIMEOUT(timer, exec_drops_old_timer_signals, 120)
 {
 	struct psxtimer_sigevent rt = psx_sev(PSXTIMER_SIGEV_SIGNAL, SIGT, 1);
 	int i, status, killed = 0, pending = 0, other = 0;
@@ -748,12 +748,15 @@ TEST_F(timer, exec_drops_old_timer_signals)
 			_exit(3);
 		}
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
-		if (WIFSIGNALED(status))
+		if (WIFSIGNALED(status)) {
 			killed++;
-		else if (WEXITSTATUS(status) == 4)
+			TH_LOG("exec %d: killed by signal %d", i, WTERMSIG(status));
+		} else if (WEXITSTATUS(status) == 4) {
 			pending++;
-		else if (WEXITSTATUS(status))
+		} else if (WEXITSTATUS(status)) {
 			other++;
+			TH_LOG("exec %d: exit status %d", i, WEXITSTATUS(status));
+		}
 	}
 	EXPECT_EQ(0, killed);
 	EXPECT_EQ(0, pending);
@@ -970,13 +973,15 @@ TEST_F(timer, highres_timer_of_bound_thread_is_pinned)
 /* The kernel's task flags, field 9 of /proc/self/stat; 0 if unreadable. */
 static unsigned long self_flags(void)
 {
-	char buf[1024], *p;
+	char buf[1024], *p = NULL;
 	unsigned long flags = 0;
 	FILE *f = fopen("/proc/self/stat", "r");
 
 	if (!f)
 		return 0;
-	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
+	if (fgets(buf, sizeof(buf), f))
+		p = strrchr(buf, ')');	/* the name, in parentheses, may hold spaces */
+	if (p)
 		sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %lu", &flags);
 	fclose(f);
 	return flags;

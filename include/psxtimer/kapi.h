@@ -43,7 +43,8 @@ void psx_bug(const char *msg);
 
 /*
  * p_lock, the per-process lock (sync.c; a spinlock: held only for table and
- * ITLK_* updates, never across a sleep or a backend call).
+ * ITLK_* updates, never across a sleep or a backend call, and nothing is
+ * taken under it: a leaf).
  */
 void psx_p_lock(struct psx_kproc *kp);
 void psx_p_unlock(struct psx_kproc *kp);
@@ -55,6 +56,15 @@ void psx_p_unlock(struct psx_kproc *kp);
  */
 void psx_it_cv_wait(struct psx_ktimer *kt, struct psx_kproc *kp);
 void psx_it_cv_broadcast(struct psx_ktimer *kt);
+
+/*
+ * ITLK_LOCKED as lockdep sees it: the core calls acquire once it holds the
+ * bit (p_lock already dropped) and release before it clears it, so that
+ * lockdep learns ITLK's place in the lock order and reports a future
+ * ordering mistake. Nothing without CONFIG_DEBUG_LOCK_ALLOC.
+ */
+void psx_itlk_acquire(struct psx_ktimer *kt);
+void psx_itlk_release(struct psx_ktimer *kt);
 
 /*
  * A timer's memory (mem.c): one allocation holds the glue's half (hrtimer, it_cv,
@@ -143,12 +153,14 @@ long long psx_cputime_ns(int process);
  * that base), then every `interval_ns` (0: once); pinned to the current CPU
  * when `pinned`. The hrtimer must not be armed (cancel first). cancel:
  * returns once the callback is not running and will not run again.
- * pending: the hrtimer is queued or its callback is running.
+ * remaining: 0 when the hrtimer is neither queued nor running its
+ * callback; else 1, with *ns the time to its expiry (<= 0 when it is due
+ * and its callback has not finished).
  */
 void psx_hrtimer_start(struct psx_ktimer *kt, int base, long long expires_ns,
 		       long long interval_ns, int pinned);
 void psx_hrtimer_cancel(struct psx_ktimer *kt);
-int psx_hrtimer_pending(struct psx_ktimer *kt);
+int psx_hrtimer_remaining(struct psx_ktimer *kt, long long *ns);
 
 #ifdef __cplusplus
 }

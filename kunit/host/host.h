@@ -7,6 +7,7 @@
 
 struct psx_ktimer {
 	pthread_cond_t it_cv;
+	int itlk_held;		/* lockdep's view of ITLK_LOCKED */
 	/* fake hrtimer */
 	int armed, base, pinned;
 	long long expires, interval;

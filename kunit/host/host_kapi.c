@@ -78,19 +78,52 @@ struct psx_proc *psx_kproc_table(struct psx_kproc *kp)
 	return (struct psx_proc *)kp->core;
 }
 
+/*
+ * The lock order, checked per thread as lockdep would in the kernel:
+ * p_lock is a leaf, ITLK is taken without p_lock held, never two at once,
+ * and a timer is not freed while its ITLK is held.
+ */
+static __thread int plocks_held, itlks_held;
+
 void psx_p_lock(struct psx_kproc *kp)
 {
+	if (plocks_held)
+		psx_warn("p_lock taken with p_lock held");
 	pthread_mutex_lock(&kp->p_lock);
+	plocks_held++;
 }
 
 void psx_p_unlock(struct psx_kproc *kp)
 {
+	plocks_held--;
 	pthread_mutex_unlock(&kp->p_lock);
+}
+
+void psx_itlk_acquire(struct psx_ktimer *kt)
+{
+	if (plocks_held)
+		psx_warn("ITLK taken with p_lock held");
+	if (itlks_held)
+		psx_warn("two ITLKs held at once");
+	if (kt->itlk_held)
+		psx_warn("ITLK acquired twice");
+	kt->itlk_held = 1;
+	itlks_held++;
+}
+
+void psx_itlk_release(struct psx_ktimer *kt)
+{
+	if (!kt->itlk_held)
+		psx_warn("ITLK released but not held");
+	kt->itlk_held = 0;
+	itlks_held--;
 }
 
 void psx_it_cv_wait(struct psx_ktimer *kt, struct psx_kproc *kp)
 {
+	plocks_held--;
 	pthread_cond_wait(&kt->it_cv, &kp->p_lock);
+	plocks_held++;
 }
 
 void psx_it_cv_broadcast(struct psx_ktimer *kt)
@@ -117,6 +150,8 @@ void psx_ktimer_free(struct psx_ktimer *kt)
 {
 	if (kt->armed)
 		psx_warn("ktimer freed while armed");
+	if (kt->itlk_held)
+		psx_warn("ktimer freed with its ITLK held");
 	pthread_cond_destroy(&kt->it_cv);
 	__atomic_sub_fetch(&host_ktimers, 1, __ATOMIC_RELAXED);
 	free(kt);
@@ -289,9 +324,12 @@ void psx_hrtimer_cancel(struct psx_ktimer *kt)
 	kt->armed = 0;
 }
 
-int psx_hrtimer_pending(struct psx_ktimer *kt)
+int psx_hrtimer_remaining(struct psx_ktimer *kt, long long *ns)
 {
-	return kt->armed;
+	if (!kt->armed)
+		return 0;
+	*ns = kt->expires - host_now_ns[kt->base];
+	return 1;
 }
 
 /* What the glue's hrtimer callback does, when the fake clock says so. */

@@ -160,11 +160,11 @@ int HrtimerClock::timer_settime(psx_itimer *it, int flags,
 }
 
 /*
- * Time to the next expiry, from what settime armed: the hrtimer is not
- * asked, since it may have stopped (nobody hears the timer any more) or
- * never run (SIGEV_NONE). An armed timer never reports 0: that would mean
- * disarmed. A one-shot timer past its expiry whose callback has not run
- * yet still reads 1 ns, as on Linux: its notification is still to come.
+ * Time to the next expiry. While the hrtimer runs, as Linux does, what it
+ * says: a callback that is late reads 1 ns, its expirations still to be
+ * counted. Once it has stopped (nobody hears the timer any more), or if it
+ * never ran (SIGEV_NONE), from what settime armed. An armed timer never
+ * reports 0: that would mean disarmed.
  */
 void HrtimerClock::timer_gettime(psx_itimer *it, psx_itimerspec *when) const
 {
@@ -173,20 +173,22 @@ void HrtimerClock::timer_gettime(psx_itimer *it, psx_itimerspec *when) const
 	if (!it->it_armed)
 		return;
 
-	long long now = psx_clock_now_ns(it->it_base);
 	long long rem;
 
-	if (now < it->it_expires)
-		rem = it->it_expires - now;
-	else if (it->it_period)
-		rem = it->it_period - (now - it->it_expires) % it->it_period;
-	else if (psx_hrtimer_pending(it->kt))
-		rem = 1;
-	else {
-		it->it_armed = false; /* expired and notified */
-		return;
+	if (!psx_hrtimer_remaining(it->kt, &rem)) {
+		long long now = psx_clock_now_ns(it->it_base);
+
+		if (now < it->it_expires)
+			rem = it->it_expires - now;
+		else if (it->it_period)
+			rem = it->it_period -
+			      (now - it->it_expires) % it->it_period;
+		else {
+			it->it_armed = false; /* a one-shot, expired */
+			return;
+		}
 	}
-	when->it_value = ns_to_timespec(rem);
+	when->it_value = ns_to_timespec(max(rem, 1LL));
 }
 
 class CputimeClock final : public ClockBackend {

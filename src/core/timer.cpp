@@ -166,6 +166,7 @@ extern "C" int psx_timer_settime(psx_proc *p, int id, int flags,
 				 const psx_itimerspec *value,
 				 psx_itimerspec *ovalue)
 {
+	/* Divergence: illumos (and Linux) ignore unknown flags. */
 	if (flags & ~PSX_TIMER_ABSTIME)
 		return -PSX_EINVAL;
 	/* The interval only matters, and is only checked, when arming. */
@@ -218,6 +219,7 @@ extern "C" int psx_timer_getoverrun(psx_proc *p, int id)
 	if (is_signal(it->it_notify))
 		overrun = psx_sig_getoverrun(it->kt);
 	else if (is_port(it->it_notify))
+		/* Divergence: illumos's is it_overrun, 0 for a port timer. */
 		overrun = psx_port_getoverrun(it->kt);
 
 	timer_release(p, it);

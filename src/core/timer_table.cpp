@@ -9,8 +9,18 @@
  * sleeping lock built on p_lock and the timer's it_cv: whoever holds it may
  * call the timer's backend with p_lock dropped. ITLK_REMOVE marks a timer
  * being deleted: whoever locks it and sees the bit must unlock at once and
- * treat the id as invalid. The order is p_lock, then the kernel's siglock
- * (inside the glue's signal calls); nothing here runs in hrtimer context.
+ * treat the id as invalid.
+ *
+ * The real nesting, outermost first. ITLK_LOCKED is held across the
+ * allocations of create (the sigqueue, the port association), across
+ * hrtimer_cancel and hrtimer_start, and across the glue's signal and port
+ * calls, which take the kernel's siglock or the port's lock inside it.
+ * p_lock is a leaf: taken alone, or under ITLK (to release it, or to
+ * delete), never around anything but table and ITLK_* updates. The hrtimer
+ * callback (timer_fire) takes neither. A thread never holds two timers'
+ * ITLK. lockdep sees ITLK through psx_itlk_acquire/release, called once the
+ * bit is ours with p_lock dropped and before it is given back, so an
+ * ordering mistake is a lockdep report, not a deadlock.
  */
 #include "timer.h"
 
@@ -93,6 +103,10 @@ static int timer_get_id(psx_proc *p, int *id)
 		int sz = p->p_itimer_sz;
 		int free = lowest_free(p);
 
+		/*
+		 * Divergence: the lowest free id, even just after a growth
+		 * (illumos hands out the first slot of the new half).
+		 */
 		if (free < sz) {
 			*id = free;
 			p->p_free_hint = free + 1;
@@ -158,16 +172,19 @@ static int timer_get_id(psx_proc *p, int *id)
  */
 int timer_publish(psx_proc *p, psx_itimer *it)
 {
-	PLockGuard guard(p->kp);
-	int id;
-	int err = timer_get_id(p, &id);
+	{
+		PLockGuard guard(p->kp);
+		int id;
+		int err = timer_get_id(p, &id);
 
-	if (err)
-		return err;
-	it->it_id = id;
-	it->it_proc = p;
-	it->it_lock = ITLK_LOCKED;
-	slot_set(p, id, it);
+		if (err)
+			return err;
+		it->it_id = id;
+		it->it_proc = p;
+		it->it_lock = ITLK_LOCKED;
+		slot_set(p, id, it);
+	}
+	psx_itlk_acquire(it->kt);
 	return 0;
 }
 
@@ -178,23 +195,29 @@ int timer_publish(psx_proc *p, psx_itimer *it)
  */
 psx_itimer *timer_grab(psx_proc *p, int id)
 {
-	PLockGuard guard(p->kp);
+	psx_itimer *it;
 
-	if (id < 0 || id >= p->p_itimer_sz || !p->p_itimer[id])
-		return nullptr;
-	psx_itimer *it = p->p_itimer[id];
+	{
+		PLockGuard guard(p->kp);
 
-	timer_lock(p, it);
-	if (it->it_lock & ITLK_REMOVE) {
-		timer_unlock(p, it);
-		return nullptr;
+		if (id < 0 || id >= p->p_itimer_sz || !p->p_itimer[id])
+			return nullptr;
+		it = p->p_itimer[id];
+		timer_lock(p, it);
+		if (it->it_lock & ITLK_REMOVE) {
+			timer_unlock(p, it);
+			return nullptr;
+		}
 	}
+	psx_itlk_acquire(it->kt);
 	return it;
 }
 
 /* Unlock a grabbed timer. p_lock not held on entry or exit. */
 void timer_release(psx_proc *p, psx_itimer *it)
 {
+	psx_itlk_release(it->kt);
+
 	PLockGuard guard(p->kp);
 
 	timer_unlock(p, it);
@@ -225,6 +248,7 @@ static void timer_delete_locked(psx_proc *p, int id, psx_itimer *it)
 	notify_teardown(it);
 	struct psx_ktimer *kt = it->kt;
 
+	psx_itlk_release(kt); /* gone with the timer */
 	it->~psx_itimer();
 	psx_ktimer_free(kt);
 

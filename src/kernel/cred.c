@@ -33,7 +33,7 @@ int psx_may_exceed_floor(void)
 static int psx_security_settime64(const struct timespec64 *ts)
 {
 #ifdef CONFIG_SECURITY
-	return psx_ksyms.security_settime64(ts, NULL);
+	return static_call(psx_security_settime64)(ts, NULL);
 #else
 	return capable(CAP_SYS_TIME) ? 0 : -EPERM;
 #endif

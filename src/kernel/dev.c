@@ -170,6 +170,10 @@ static long psx_ioctl_settime(void __user *uarg)
 				(struct psx_itimerspec *)&arg.old_value);
 	if (err)
 		return err;
+	/*
+	 * Divergence: the new value is set when a bad old-value buffer fails
+	 * here (Linux's order); illumos copies the old value out first.
+	 */
 	if (copy_to_user(uarg + offsetof(struct psxtimer_settime, old_value),
 			 &arg.old_value, sizeof(arg.old_value)))
 		return -EFAULT;
@@ -230,6 +234,11 @@ static long psx_ioctl_clock(unsigned int cmd, void __user *uarg)
 	/* POSIX: clock_getres with res == NULL succeeds. */
 	if (cmd == PSXTIMER_IOC_CLOCK_GETRES && !uarg)
 		return 0;
+	/*
+	 * Divergence: the clock id is in the argument, so a bad pointer is
+	 * EFAULT before an unknown clock's EINVAL or settime's EPERM (illumos
+	 * checks both before its copyin).
+	 */
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
 	if (arg.__reserved)

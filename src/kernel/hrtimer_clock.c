@@ -67,8 +67,8 @@ long long psx_cputime_ns(int process)
 	struct task_cputime times;
 
 	if (!process)
-		return psx_ksyms.task_sched_runtime(current);
-	psx_ksyms.thread_group_cputime(current, &times);
+		return static_call(psx_task_sched_runtime)(current);
+	static_call(psx_thread_group_cputime)(current, &times);
 	return times.sum_exec_runtime;
 }
 
@@ -109,7 +109,10 @@ void psx_hrtimer_cancel(struct psx_ktimer *kt)
 	kt->interval = 0;
 }
 
-int psx_hrtimer_pending(struct psx_ktimer *kt)
+int psx_hrtimer_remaining(struct psx_ktimer *kt, long long *ns)
 {
-	return hrtimer_active(&kt->hrt);
+	if (!hrtimer_active(&kt->hrt))
+		return 0;
+	*ns = ktime_to_ns(hrtimer_expires_remaining(&kt->hrt));
+	return 1;
 }

@@ -1,89 +1,133 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Kernel functions psxtimer needs that are not exported to modules: the
- * POSIX-timer signal primitives (sigqueue_alloc/free, send_sigqueue,
- * flush_itimer_signals), the siglock helper behind lock_task_sighand(), the
- * CPU-time readers, and the settime LSM hook that the kernel's own
- * clock_settime runs.
- * Resolved once at load through kallsyms_lookup_name, itself found with a
- * kprobe (it is not exported either since 5.7). If any is missing, the
- * module refuses to load.
+ * Kernel functions psxtimer needs that are not exported to modules (the
+ * list, and why each, is in psxtimer.h), resolved once at load and then
+ * called like any kernel function.
  *
- * With IBT enforced, objtool "seals" functions nobody takes the address
- * of: their ENDBR is gone and an indirect call to them faults. Such a
- * kernel is refused at load with a precise message rather than oopsing at
- * the first timer signal.
+ * Finding them. kallsyms_lookup_name() is not exported either (since 5.7),
+ * so its own address comes from a kprobe on it. A kprobe is placed after
+ * the ENDBR that IBT kernels begin functions with, so kp.addr is the start
+ * plus 4 there; the start is kp.addr minus the offset kallsyms reports for
+ * it. Every address used is checked to be the start of the symbol asked
+ * for (sprint_symbol says "name+0x0/..."), and never trusted by name alone:
+ * the set of functions, and each one's prototype, is fixed by the kernel
+ * version the module is built for (from that kernel's own headers), so a
+ * kernel where a name means something else is refused before anything is
+ * called.
+ *
+ * Calling them. On a CPU that enforces IBT, an indirect call must land on
+ * an ENDBR, and objtool "seals" (removes the ENDBR of) every function the
+ * kernel never takes the address of: task_sched_runtime() on Debian's 6.12,
+ * kallsyms_lookup_name() itself since 7.0. So each function gets a static
+ * call of the module's own (DEFINE_STATIC_CALL_NULL, retargeted with
+ * static_call_update() at load, as kvm.ko retargets its ops): every call
+ * site becomes a direct call, patched in place, which IBT does not check.
+ * No resolved address is ever stored anywhere else, and scripts/check-ibt
+ * verifies in the build tier that the module's code reaches them only
+ * through these static calls.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/kallsyms.h>
 #include <linux/kprobes.h>
 #include <linux/module.h>
-#include <asm/cpufeature.h>
-#include <asm/ibt.h>
+#include <linux/static_call.h>
+#include <linux/string.h>
 
 #include "psxtimer.h"
 
-struct psx_ksyms psx_ksyms;
+DEFINE_STATIC_CALL_NULL(psx_sigqueue_alloc, sigqueue_alloc);
+DEFINE_STATIC_CALL_NULL(psx_sigqueue_free, sigqueue_free);
+DEFINE_STATIC_CALL_NULL(psx_send_sigqueue, send_sigqueue);
+DEFINE_STATIC_CALL_NULL(psx_flush_itimer_signals, flush_itimer_signals);
+DEFINE_STATIC_CALL_NULL(psx_task_sched_runtime, task_sched_runtime);
+DEFINE_STATIC_CALL_NULL(psx_thread_group_cputime, thread_group_cputime);
+#ifdef CONFIG_SECURITY
+DEFINE_STATIC_CALL_NULL(psx_security_settime64, security_settime64);
+#endif
+DEFINE_STATIC_CALL_NULL(psx_kallsyms_lookup_name, kallsyms_lookup_name);
 
-static bool callable(const char *name, void *addr)
+/* The offset of addr into the symbol name, or -1 if it is in another one. */
+static long offset_in(unsigned long addr, const char *name)
 {
-	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT) && cpu_feature_enabled(X86_FEATURE_IBT) &&
-	    !is_endbr(*(u32 *)addr)) {
-		pr_err("%s has no ENDBR (sealed by IBT): boot with ibt=off to use psxtimer\n",
-		       name);
-		return false;
-	}
-	return true;
+	char buf[KSYM_SYMBOL_LEN];
+	size_t len = strlen(name);
+	unsigned long off;
+
+	sprint_symbol(buf, addr);
+	if (strncmp(buf, name, len) || buf[len] != '+' ||
+	    sscanf(buf + len, "+%lx/", &off) != 1)
+		return -1;
+	return off;
 }
 
-static unsigned long lookup_kallsyms_lookup_name(void)
+static int find_kallsyms_lookup_name(void)
 {
 	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
 	unsigned long addr;
+	long off;
 
-	if (register_kprobe(&kp) < 0)
-		return 0;
+	if (register_kprobe(&kp) < 0) {
+		pr_err("cannot find kallsyms_lookup_name: no kprobe (needs CONFIG_KPROBES)\n");
+		return -ENOENT;
+	}
 	addr = (unsigned long)kp.addr;
 	unregister_kprobe(&kp);
-	return addr;
+	off = offset_in(addr, "kallsyms_lookup_name");
+	if (off < 0 || off > 16) {
+		pr_err("the kprobe on kallsyms_lookup_name is at %pS, not at its start\n",
+		       (void *)addr);
+		return -ENOEXEC;
+	}
+	static_call_update(psx_kallsyms_lookup_name,
+			   (typeof(&kallsyms_lookup_name))(addr - off));
+	return 0;
 }
+
+/* The start of name: 0, or the address in *addr. */
+static int lookup(const char *name, unsigned long *addr)
+{
+	unsigned long a = static_call(psx_kallsyms_lookup_name)(name);
+
+	if (!a) {
+		pr_err("%s is not in this kernel's kallsyms (psxtimer needs CONFIG_KALLSYMS and CONFIG_POSIX_TIMERS)\n",
+		       name);
+		return -ENOENT;
+	}
+	if (offset_in(a, name)) {
+		pr_err("kallsyms gives %pS for %s, not the start of that function\n",
+		       (void *)a, name);
+		return -ENOEXEC;
+	}
+	*addr = a;
+	return 0;
+}
+
+/* Point the static call of name at the function of that name. */
+static int resolve(const char *name, struct static_call_key *key, void *tramp)
+{
+	unsigned long addr;
+	int err = lookup(name, &addr);
+
+	if (!err)
+		__static_call_update(key, tramp, (void *)addr);
+	return err;
+}
+
+#define RESOLVE(name) \
+	resolve(#name, &STATIC_CALL_KEY(psx_##name), STATIC_CALL_TRAMP_ADDR(psx_##name))
 
 int psx_ksyms_resolve(void)
 {
-	unsigned long (*lookup)(const char *name);
-	const struct {
-		const char *name;
-		void **slot;
-	} syms[] = {
-		{ "sigqueue_alloc", (void **)&psx_ksyms.sigqueue_alloc },
-		{ "sigqueue_free", (void **)&psx_ksyms.sigqueue_free },
-		{ "send_sigqueue", (void **)&psx_ksyms.send_sigqueue },
-		{ "__lock_task_sighand", (void **)&psx_ksyms.lock_task_sighand },
-		{ "flush_itimer_signals", (void **)&psx_ksyms.flush_itimer_signals },
-		{ "task_sched_runtime", (void **)&psx_ksyms.task_sched_runtime },
-		{ "thread_group_cputime", (void **)&psx_ksyms.thread_group_cputime },
+	return find_kallsyms_lookup_name() ?:
+	       RESOLVE(sigqueue_alloc) ?:
+	       RESOLVE(sigqueue_free) ?:
+	       RESOLVE(send_sigqueue) ?:
+	       RESOLVE(flush_itimer_signals) ?:
+	       RESOLVE(task_sched_runtime) ?:
+	       RESOLVE(thread_group_cputime) ?:
 #ifdef CONFIG_SECURITY
-		{ "security_settime64", (void **)&psx_ksyms.security_settime64 },
+	       RESOLVE(security_settime64) ?:
 #endif
-	};
-	int i;
-
-	lookup = (void *)lookup_kallsyms_lookup_name();
-	if (!lookup) {
-		pr_err("cannot find kallsyms_lookup_name (needs CONFIG_KPROBES and CONFIG_KALLSYMS)\n");
-		return -ENOENT;
-	}
-	if (!callable("kallsyms_lookup_name", lookup))
-		return -ENOEXEC;
-	for (i = 0; i < ARRAY_SIZE(syms); i++) {
-		*syms[i].slot = (void *)lookup(syms[i].name);
-		if (!*syms[i].slot) {
-			pr_err("cannot resolve %s (needs CONFIG_POSIX_TIMERS and CONFIG_KALLSYMS_ALL?)\n",
-			       syms[i].name);
-			return -ENOENT;
-		}
-		if (!callable(syms[i].name, *syms[i].slot))
-			return -ENOEXEC;
-	}
-	return 0;
+	       0;
 }

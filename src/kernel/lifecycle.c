@@ -13,7 +13,8 @@
  * inside psxtimer keeps it alive: its own lookups need RCU only to walk the
  * hash. Another process looking in (psxtimer stat) holds a reference of its
  * own. A fork starts without one, whatever fd it holds. Each table holds a
- * module reference: rmmod waits for its processes.
+ * module reference until its process exits, timers or not: rmmod is
+ * refused until then.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -21,6 +22,7 @@
 #include <linux/err.h>
 #include <linux/hashtable.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/rculist.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
@@ -78,10 +80,16 @@ static struct psx_kproc *lookup(const struct signal_struct *sig)
 
 static void psx_proc_work(struct callback_head *cb);
 
+/*
+ * The last reference pins the module, and is often dropped by the exiting
+ * task's own work (psx_proc_work), which then still returns through module
+ * text: if it is preempted there, rmmod could free the text under it.
+ * psx_lifecycle_exit() closes that window with an RCU-tasks grace period.
+ */
 void psx_kproc_put(struct psx_kproc *kp)
 {
 	if (refcount_dec_and_test(&kp->ref)) {
-		kfree_rcu(kp, rcu);
+		kfree_rcu(kp, rcu);	/* lookups walk the hash under RCU */
 		module_put(THIS_MODULE);
 	}
 }
@@ -189,7 +197,7 @@ static void psx_proc_work(struct callback_head *cb)
 		 * own timers before its flush, and nobody else sends SI_TIMER
 		 * to a process that has not run yet.
 		 */
-		psx_ksyms.flush_itimer_signals();
+		static_call(psx_flush_itimer_signals)();
 	}
 }
 
@@ -262,12 +270,23 @@ int psx_lifecycle_init(void)
 	return 0;
 }
 
-/* No table is left: each holds a module reference. */
+/*
+ * No table is left: each holds a module reference. What may still run
+ * module code: a probe that started before the unregister, and a task
+ * that dropped the last reference of its table in psx_proc_work() and was
+ * preempted before returning from it. tracepoint_synchronize_unregister()
+ * waits for the first. An RCU-tasks grace period ends only once every task
+ * has switched voluntarily or run in user mode, never while one is
+ * preempted anywhere in the kernel, so synchronize_rcu_tasks() waits for
+ * the second (as ftrace does before freeing a trampoline). Without
+ * CONFIG_TASKS_RCU (which KPROBES, required, selects on every preemptible
+ * kernel) no task can be preempted in the kernel, and rcupdate.h makes it
+ * a plain grace period, which then suffices.
+ */
 void psx_lifecycle_exit(void)
 {
 	tracepoint_probe_unregister(tp_exec, probe_exec, NULL);
 	tracepoint_probe_unregister(tp_exit, probe_exit, NULL);
 	tracepoint_synchronize_unregister();
-	/* Let kfree_rcu() of the last tables finish before the code goes. */
-	rcu_barrier();
+	synchronize_rcu_tasks();
 }

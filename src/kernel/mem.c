@@ -3,7 +3,8 @@
  * Memory for the core (kapi.h): sleeping allocations charged to the
  * caller's memory cgroup, since timers are per-process kernel memory, and
  * the slab cache of timers. Each allocation first asks the module's fault
- * switch (fault.c).
+ * switch (fault.c). Divergence: illumos allocates with KM_SLEEP, which
+ * waits for memory forever; these can fail, and the call is then ENOMEM.
  */
 #include <linux/bug.h>
 #include <linux/slab.h>
@@ -69,6 +70,7 @@ void *psx_ktimer_alloc(unsigned long core_size, struct psx_ktimer **ktp)
 		return NULL;
 	psx_count_timer(1);
 	init_waitqueue_head(&kt->it_cv);
+	psx_itlk_init(kt);
 	psx_ktimer_init_hrtimer(kt);
 	*ktp = kt;
 	return kt->core;

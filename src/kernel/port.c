@@ -138,13 +138,6 @@ void psx_port_teardown(struct psx_ktimer *kt)
 		port_put(port);
 }
 
-static int add_count(int n, u64 count)
-{
-	u64 sum = (u64)n + count;
-
-	return sum > INT_MAX ? INT_MAX : (int)sum;
-}
-
 /* port_send_event, from the hrtimer callback. */
 int psx_port_fire(struct psx_ktimer *kt, unsigned long long count)
 {
@@ -162,9 +155,9 @@ int psx_port_fire(struct psx_ktimer *kt, unsigned long long count)
 	spin_lock_irqsave(&port->lock, flags);
 	if (rcu_access_pointer(ev->port) == port) {
 		if (ev->queued) {
-			ev->pending = add_count(ev->pending, count);
+			ev->pending = psx_count_add(ev->pending, count);
 		} else {
-			ev->pending = add_count(0, count);
+			ev->pending = psx_count_add(0, count);
 			ev->queued = true;
 			list_add_tail(&ev->qnode, &port->queue);
 			wake_up_interruptible_poll(&port->wq, EPOLLIN | EPOLLRDNORM);
@@ -288,7 +281,10 @@ static __poll_t psx_port_poll(struct file *file, poll_table *wait)
 
 /*
  * The last close (timer_close_port): every associated timer stays alive and
- * armed but notifies nothing; its id remains valid for its owner.
+ * armed but notifies nothing; its id remains valid for its owner, and its
+ * hrtimer stops at its next fire. Divergence: illumos walks the closing
+ * process's own timers, matching the port by fd number; here the port
+ * keeps its timers on a list, whoever closes it last.
  */
 static int psx_port_release(struct inode *inode, struct file *file)
 {

@@ -9,10 +9,15 @@
 
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
+#include <linux/limits.h>
+#include <linux/lockdep.h>
 #include <linux/pid.h>
 #include <linux/refcount.h>
+#include <linux/sched/cputime.h>
 #include <linux/sched/signal.h>
+#include <linux/security.h>
 #include <linux/spinlock.h>
+#include <linux/static_call.h>
 #include <linux/task_work.h>
 #include <linux/wait.h>
 
@@ -65,6 +70,9 @@ struct psx_ktimer {
 	struct hrtimer hrt;
 	ktime_t interval;		/* 0: one-shot */
 	wait_queue_head_t it_cv;
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+	struct lockdep_map itlk_map;	/* ITLK_LOCKED, for lockdep (sync.c) */
+#endif
 	union {
 		struct {
 			struct sigqueue *sigq;
@@ -78,6 +86,20 @@ struct psx_ktimer {
 	};
 	unsigned long long core[];	/* struct psx_itimer */
 };
+
+/*
+ * n more expirations on a count of n (a signal's si_overrun, a port
+ * event's fires), saturating at INT_MAX as illumos's it_pending does.
+ */
+static inline int psx_count_add(int n, u64 count)
+{
+	u64 sum = (u64)n + count;
+
+	return sum > INT_MAX ? INT_MAX : (int)sum;
+}
+
+/* sync.c: a new timer's ITLK lockdep map. */
+void psx_itlk_init(struct psx_ktimer *kt);
 
 /* mem.c: the slab cache of timers, sized at load. */
 int psx_ktimer_cache_init(void);
@@ -97,22 +119,34 @@ bool psx_should_fail_alloc(void);
 void psx_debugfs_init(void);
 void psx_debugfs_exit(void);
 
-/* ksyms.c: kernel functions psxtimer needs but the kernel does not export. */
-struct psx_ksyms {
-	struct sigqueue *(*sigqueue_alloc)(void);
-	void (*sigqueue_free)(struct sigqueue *q);
-	int (*send_sigqueue)(struct sigqueue *q, struct pid *pid, enum pid_type type);
-	struct sighand_struct *(*lock_task_sighand)(struct task_struct *t,
-						    unsigned long *flags);
-	void (*flush_itimer_signals)(void);
-	unsigned long long (*task_sched_runtime)(struct task_struct *t);
-	void (*thread_group_cputime)(struct task_struct *t, struct task_cputime *times);
+/*
+ * ksyms.c: kernel functions psxtimer needs but the kernel does not export,
+ * each called through a static call of its own, static_call(psx_NAME)(...),
+ * typed by the prototype its kernel header declares:
+ *   sigqueue_alloc, sigqueue_free, send_sigqueue: the preallocated-sigqueue
+ *     delivery of the kernel's own POSIX timers (signal.c);
+ *   flush_itimer_signals: exec's drop of queued timer signals (lifecycle.c);
+ *   task_sched_runtime, thread_group_cputime: the CPU-time clocks;
+ *   security_settime64: the settime LSM hook (cred.c), where there are LSMs.
+ */
+DECLARE_STATIC_CALL(psx_sigqueue_alloc, sigqueue_alloc);
+DECLARE_STATIC_CALL(psx_sigqueue_free, sigqueue_free);
+DECLARE_STATIC_CALL(psx_send_sigqueue, send_sigqueue);
+DECLARE_STATIC_CALL(psx_flush_itimer_signals, flush_itimer_signals);
+DECLARE_STATIC_CALL(psx_task_sched_runtime, task_sched_runtime);
+DECLARE_STATIC_CALL(psx_thread_group_cputime, thread_group_cputime);
 #ifdef CONFIG_SECURITY
-	int (*security_settime64)(const struct timespec64 *ts, const struct timezone *tz);
+DECLARE_STATIC_CALL(psx_security_settime64, security_settime64);
 #endif
-};
-extern struct psx_ksyms psx_ksyms;
 int psx_ksyms_resolve(void);
+
+/*
+ * signal.c: t's siglock, taken through its sighand pointer, which exec
+ * and exit may change or clear under RCU; NULL when t has none any more.
+ * (The kernel's lock_task_sighand(), which is not exported.)
+ */
+struct sighand_struct *psx_lock_task_sighand(struct task_struct *t,
+					     unsigned long *flags);
 
 /*
  * lifecycle.c: process halves and their tables; the table of the calling

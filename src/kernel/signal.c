@@ -24,6 +24,31 @@
 
 #include "psxtimer.h"
 
+/*
+ * The loop of the kernel's lock_task_sighand(): t->sighand may be replaced
+ * (exec's de_thread) or cleared (exit) until its siglock is held, and
+ * sighand_struct memory is SLAB_TYPESAFE_BY_RCU, so it is locked under RCU
+ * and looked at again.
+ */
+struct sighand_struct *psx_lock_task_sighand(struct task_struct *t,
+					     unsigned long *flags)
+{
+	struct sighand_struct *sighand;
+
+	rcu_read_lock();
+	for (;;) {
+		sighand = rcu_dereference(t->sighand);
+		if (!sighand)
+			break;
+		spin_lock_irqsave(&sighand->siglock, *flags);
+		if (sighand == rcu_access_pointer(t->sighand))
+			break;
+		spin_unlock_irqrestore(&sighand->siglock, *flags);
+	}
+	rcu_read_unlock();
+	return sighand;
+}
+
 int psx_sig_setup(struct psx_ktimer *kt, int signo, int timer_id,
 		  unsigned long long value, int tid)
 {
@@ -48,7 +73,7 @@ int psx_sig_setup(struct psx_ktimer *kt, int signo, int timer_id,
 	}
 
 	/* Charged to the caller's RLIMIT_SIGPENDING. */
-	q = psx_should_fail_alloc() ? NULL : psx_ksyms.sigqueue_alloc();
+	q = psx_should_fail_alloc() ? NULL : static_call(psx_sigqueue_alloc)();
 	if (!q) {
 		put_pid(target);
 		return -EAGAIN;
@@ -77,17 +102,10 @@ void psx_sig_teardown(struct psx_ktimer *kt)
 {
 	if (!kt->sigq)
 		return;
-	psx_ksyms.sigqueue_free(kt->sigq);
+	static_call(psx_sigqueue_free)(kt->sigq);
 	kt->sigq = NULL;
 	put_pid(kt->sig_pid);
 	put_pid(kt->sig_tgid);
-}
-
-static int add_overrun(int overrun, u64 count)
-{
-	u64 sum = (u64)overrun + count;
-
-	return sum > INT_MAX ? INT_MAX : (int)sum;
 }
 
 /*
@@ -100,6 +118,7 @@ static void latch_taken(struct psx_ktimer *kt)
 {
 	if (kt->sig_inflight && list_empty(&kt->sigq->list)) {
 		WRITE_ONCE(kt->sig_overrun_last, kt->sigq->info.si_overrun);
+		/* The count before the flag: pairs with psx_sig_getoverrun(). */
 		smp_store_release(&kt->sig_inflight, false);
 	}
 }
@@ -125,21 +144,25 @@ int psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 		heard = 0;
 		goto out;
 	}
-	if (!psx_ksyms.lock_task_sighand(t, &flags))
+	if (!psx_lock_task_sighand(t, &flags))
 		goto out;
 	if (!list_empty(&q->list)) {
 		/* Still queued: these expirations are overruns. */
-		q->info.si_overrun = add_overrun(q->info.si_overrun, count);
+		q->info.si_overrun = psx_count_add(q->info.si_overrun, count);
 		unlock_task_sighand(t, &flags);
 		goto out;
 	}
 	latch_taken(kt);
 	unlock_task_sighand(t, &flags);
 
-	/* 0: queued; 1: ignored (nothing counts); -1: no target. */
-	if (psx_ksyms.send_sigqueue(q, pid, type) != 0)
+	/*
+	 * 0: queued; 1: ignored (nothing counts); -1: no target. Divergence:
+	 * illumos discards an ignored signal through timer_signal(), which
+	 * sets the overrun to 0; here the last signal taken's still stands.
+	 */
+	if (static_call(psx_send_sigqueue)(q, pid, type) != 0)
 		goto out;
-	if (!psx_ksyms.lock_task_sighand(t, &flags))
+	if (!psx_lock_task_sighand(t, &flags))
 		goto out;
 	WRITE_ONCE(kt->sig_inflight, true);
 	/*
@@ -148,7 +171,7 @@ int psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 	 * instant between, its receiver saw the count without them.
 	 */
 	if (count > 1 && !list_empty(&q->list))
-		q->info.si_overrun = add_overrun(q->info.si_overrun, count - 1);
+		q->info.si_overrun = psx_count_add(q->info.si_overrun, count - 1);
 	unlock_task_sighand(t, &flags);
 out:
 	rcu_read_unlock();
@@ -167,7 +190,7 @@ int psx_sig_getoverrun(struct psx_ktimer *kt)
 	 */
 	if (!smp_load_acquire(&kt->sig_inflight))
 		return READ_ONCE(kt->sig_overrun_last);
-	if (!psx_ksyms.lock_task_sighand(current, &flags))
+	if (!psx_lock_task_sighand(current, &flags))
 		return kt->sig_overrun_last;
 	latch_taken(kt);
 	overrun = kt->sig_overrun_last;
@@ -189,7 +212,7 @@ void psx_sig_stat(struct psx_ktimer *kt, struct psx_timer_stat *st)
 	st->value = (unsigned long)kt->sigq->info.si_value.sival_ptr;
 	rcu_read_lock();
 	t = pid_task(kt->sig_tgid, PIDTYPE_TGID);
-	if (t && psx_ksyms.lock_task_sighand(t, &flags)) {
+	if (t && psx_lock_task_sighand(t, &flags)) {
 		latch_taken(kt);
 		/* Still in flight after the latch: queued, not yet taken. */
 		if (kt->sig_inflight)

@@ -1,11 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The core's locks (kapi.h): p_lock, a process table's spinlock, and it_cv,
- * a timer's condition variable, on which the core builds ITLK_LOCKED.
- * Functions rather than inlines, since the core is C++ and cannot see
- * spinlock_t; lockdep records each acquisition here, and its reports show
- * the C++ caller in the stack.
+ * a timer's condition variable, on which the core builds ITLK_LOCKED, the
+ * timer lock, with a lockdep map of its own. Functions rather than inlines,
+ * since the core is C++ and cannot see spinlock_t; lockdep records each
+ * acquisition here, and its reports show the C++ caller in the stack.
+ *
+ * The nesting, outermost first (src/core/timer_table.cpp says why):
+ *   ITLK_LOCKED  held across allocations, hrtimer_cancel/start, and calls
+ *                into signal.c and port.c
+ *     siglock (lock_task_sighand), port->lock, hrtimer base locks
+ *     p_lock     a leaf: taken under ITLK, never with anything inside
+ * The hrtimer callback takes siglock or port->lock, never ITLK or p_lock.
  */
+#include <linux/lockdep.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
@@ -42,3 +50,37 @@ void psx_it_cv_broadcast(struct psx_ktimer *kt)
 {
 	wake_up_all(&kt->it_cv);
 }
+
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
+/* One class for every timer's ITLK: no path holds two. */
+static struct lock_class_key psx_itlk_key;
+
+void psx_itlk_init(struct psx_ktimer *kt)
+{
+	/* A sleeping lock: taking it in atomic context is a lockdep report. */
+	lockdep_init_map_wait(&kt->itlk_map, "ITLK_LOCKED", &psx_itlk_key, 0,
+			      LD_WAIT_SLEEP);
+}
+
+void psx_itlk_acquire(struct psx_ktimer *kt)
+{
+	lock_map_acquire(&kt->itlk_map);
+}
+
+void psx_itlk_release(struct psx_ktimer *kt)
+{
+	lock_map_release(&kt->itlk_map);
+}
+#else
+void psx_itlk_init(struct psx_ktimer *kt)
+{
+}
+
+void psx_itlk_acquire(struct psx_ktimer *kt)
+{
+}
+
+void psx_itlk_release(struct psx_ktimer *kt)
+{
+}
+#endif
