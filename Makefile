@@ -14,10 +14,10 @@
 #                   and man pages (PREFIX=/usr/local, DESTDIR=); make uninstall
 #   make clean
 
-# The running kernel's build tree when it has one, else Debian's 6.12 headers
-# (the plain flavour, not -rt-amd64).
+# The running kernel's build tree when it has one, else the stock kernel's
+# headers (Debian's 6.12, named in scripts/lib.sh).
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
-	$(lastword $(sort $(filter-out %-rt-amd64,$(wildcard /usr/src/linux-headers-6.12.*-amd64)))))
+	$(wildcard $(shell bash -c '. scripts/lib.sh && echo /usr/src/linux-headers-$$(stock_kver)')))
 
 PWD := $(CURDIR)
 

@@ -8,14 +8,59 @@ PSX_BUILD=$PSX_TOP/build
 die() { echo "psxtimer: $*" >&2; exit 1; }
 say() { echo "==> $*" >&2; }
 
-# The stock Debian 6.12 kernel the project tests on: the newest one installed
-# (the plain amd64 flavour: linux-headers-6.12.*-rt-amd64 matches the glob too).
-stock_kver() {
+# --- The kernels ------------------------------------------------------------
+# Every kernel psxtimer is built and tested against, by the short name that
+# the scripts take (-k NAME) and make check's tiers carry:
+#   stock  Debian 12's 6.12 (-amd64), the default
+#   6.1    Debian 12's own 6.1 LTS kernel
+#   rt     Debian 12's 6.12 with PREEMPT_RT (-rt-amd64)
+#   debug  linux-source-6.12 with scripts/debug-kernel.config, built by
+#          scripts/build-kernel into the cache
+# Debian's kernels are named by their exact release, here and nowhere else:
+# a glob is not a name (linux-headers-6.12.*-amd64 also matches the
+# -rt-amd64 headers, and sort -V puts those last). When Debian moves a
+# series to a new ABI, change its line here.
+PSX_KERNELS="stock 6.1 rt debug"
+
+# The release (uname -r) of one of Debian's kernels; fails for any other.
+debian_kver() {
+	case "$1" in
+	stock) echo 6.12.117+deb12-amd64 ;;
+	6.1) echo 6.1.0-57-amd64 ;;
+	rt) echo 6.12.117+deb12-rt-amd64 ;;
+	*) return 1 ;;
+	esac
+}
+
+stock_kver() { debian_kver stock; }
+
+# Dies unless NAME is one of PSX_KERNELS.
+check_kernel_name() {
+	case " $PSX_KERNELS " in
+	*" $1 "*) ;;
+	*) die "unknown kernel '$1' (one of: $PSX_KERNELS)" ;;
+	esac
+}
+
+# The Debian packages of one of Debian's kernels: headers and image.
+debian_kernel_packages() {
 	local v
-	v=$(cd /usr/src && ls -d linux-headers-6.12.*-amd64 2>/dev/null | grep -v -- '-rt-amd64$' |
-		sed 's/^linux-headers-//' | sort -V | tail -n 1)
-	[ -n "$v" ] || die "no linux-headers-6.12.*-amd64 installed (run scripts/setup)"
-	echo "$v"
+	v=$(debian_kver "$1") || die "'$1' is not one of Debian's kernels"
+	echo "linux-headers-$v linux-image-$v-unsigned"
+}
+
+# The kernel build tree (KDIR) to build the module against. The debug
+# kernel's is built on first use (minutes).
+kernel_kdir() {
+	local v
+	check_kernel_name "$1"
+	if v=$(debian_kver "$1"); then
+		[ -d "/usr/src/linux-headers-$v" ] ||
+			die "no /usr/src/linux-headers-$v (run scripts/setup)"
+		echo "/usr/src/linux-headers-$v"
+	else
+		"$PSX_TOP/scripts/build-kernel"
+	fi
 }
 
 # Source version and config hash key the debug kernel in the cache.
@@ -48,13 +93,15 @@ ksrc_dir() {
 	echo "$src"
 }
 
-# Kernel image for "stock" or "debug".
+# The kernel image QEMU boots.
 kernel_image() {
-	case "$1" in
-	stock) echo "/boot/vmlinuz-$(stock_kver)" ;;
-	debug) echo "$(debug_kernel_dir)/arch/x86/boot/bzImage" ;;
-	*) die "unknown kernel '$1' (stock or debug)" ;;
-	esac
+	local v
+	check_kernel_name "$1"
+	if v=$(debian_kver "$1"); then
+		echo "/boot/vmlinuz-$v"
+	else
+		echo "$(debug_kernel_dir)/arch/x86/boot/bzImage"
+	fi
 }
 
 # Shell-quote one word for the guest's busybox sh.

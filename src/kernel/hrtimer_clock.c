@@ -15,6 +15,7 @@
 #include <psxtimer/core.h>
 #include <psxtimer/kapi.h>
 
+#include "compat.h"
 #include "psxtimer.h"
 
 static const clockid_t base_clock[] = {
@@ -87,8 +88,7 @@ static enum hrtimer_restart psx_hrtimer_fn(struct hrtimer *hrt)
 
 void psx_ktimer_init_hrtimer(struct psx_ktimer *kt)
 {
-	hrtimer_init(&kt->hrt, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
-	kt->hrt.function = psx_hrtimer_fn;
+	hrtimer_setup(&kt->hrt, psx_hrtimer_fn, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
 }
 
 /* The hrtimer is not armed (the core cancelled it), so it may be re-init. */
@@ -97,8 +97,7 @@ void psx_hrtimer_start(struct psx_ktimer *kt, int base, long long expires_ns,
 {
 	enum hrtimer_mode mode = pinned ? HRTIMER_MODE_ABS_PINNED : HRTIMER_MODE_ABS;
 
-	hrtimer_init(&kt->hrt, base_clock[base], mode);
-	kt->hrt.function = psx_hrtimer_fn;
+	hrtimer_setup(&kt->hrt, psx_hrtimer_fn, base_clock[base], mode);
 	kt->interval = ns_to_ktime(interval_ns);
 	hrtimer_start(&kt->hrt, ns_to_ktime(expires_ns), mode);
 }

@@ -36,9 +36,15 @@
 
 #include "psxtimer.h"
 
+#if PSX_HAVE_SEND_SIGQUEUE
 DEFINE_STATIC_CALL_NULL(psx_sigqueue_alloc, sigqueue_alloc);
 DEFINE_STATIC_CALL_NULL(psx_sigqueue_free, sigqueue_free);
 DEFINE_STATIC_CALL_NULL(psx_send_sigqueue, send_sigqueue);
+#else
+DEFINE_STATIC_CALL_NULL(psx_posixtimer_init_sigqueue, posixtimer_init_sigqueue);
+DEFINE_STATIC_CALL_NULL(psx_posixtimer_send_sigqueue, posixtimer_send_sigqueue);
+DEFINE_STATIC_CALL_NULL(psx_posixtimer_free_timer, posixtimer_free_timer);
+#endif
 DEFINE_STATIC_CALL_NULL(psx_flush_itimer_signals, flush_itimer_signals);
 DEFINE_STATIC_CALL_NULL(psx_task_sched_runtime, task_sched_runtime);
 DEFINE_STATIC_CALL_NULL(psx_thread_group_cputime, thread_group_cputime);
@@ -120,9 +126,15 @@ static int resolve(const char *name, struct static_call_key *key, void *tramp)
 int psx_ksyms_resolve(void)
 {
 	return find_kallsyms_lookup_name() ?:
+#if PSX_HAVE_SEND_SIGQUEUE
 	       RESOLVE(sigqueue_alloc) ?:
 	       RESOLVE(sigqueue_free) ?:
 	       RESOLVE(send_sigqueue) ?:
+#else
+	       RESOLVE(posixtimer_init_sigqueue) ?:
+	       RESOLVE(posixtimer_send_sigqueue) ?:
+	       RESOLVE(posixtimer_free_timer) ?:
+#endif
 	       RESOLVE(flush_itimer_signals) ?:
 	       RESOLVE(task_sched_runtime) ?:
 	       RESOLVE(thread_group_cputime) ?:

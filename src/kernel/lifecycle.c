@@ -28,11 +28,23 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/tracepoint.h>
+#include <trace/events/sched.h>
 
 #include <psxtimer/core.h>
 #include <psxtimer/kapi.h>
 
+#include "compat.h"
 #include "psxtimer.h"
+
+/*
+ * The probes' prototypes must be their tracepoints' (compat.h says which
+ * this kernel has), checked against the kernel's own declarations: a probe
+ * that disagreed would be called with other arguments than it takes.
+ */
+static_assert(__same_type(&__traceiter_sched_process_exit,
+			  int (*)(void *, PSX_PROCESS_EXIT_PROTO)));
+static_assert(__same_type(&__traceiter_sched_process_exec,
+			  int (*)(void *, struct task_struct *, pid_t, struct linux_binprm *)));
 
 static DEFINE_HASHTABLE(psx_procs, 10);
 static DEFINE_SPINLOCK(psx_procs_lock);	/* writers of psx_procs */
@@ -214,7 +226,7 @@ static void queue_cleanup(struct task_struct *p, struct psx_kproc *kp, int why,
  * After signal->live is decremented, before exit_task_work(). Two threads
  * exiting together may both see 0: the WORK bit picks one.
  */
-static void probe_exit(void *data, struct task_struct *p)
+static void probe_exit(void *data, PSX_PROCESS_EXIT_PROTO)
 {
 	struct psx_kproc *kp;
 

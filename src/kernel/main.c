@@ -10,11 +10,13 @@
 #include <linux/init.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/utsname.h>
 
 #include <psxtimer/core.h>
 #include <psxtimer/kapi.h>
 #include <psxtimer/version.h>
 
+#include "compat.h"
 #include "psxtimer.h"
 
 static_assert(PSX_EPERM == EPERM && PSX_ENOMEM == ENOMEM &&
@@ -55,6 +57,11 @@ static int __init psx_init(void)
 	struct psx_info info;
 	int err;
 
+	if (PSX_KERNEL_TOO_NEW) {
+		pr_err("refusing to load on Linux %s: psxtimer is tested up to %s, and its signal delivery uses kernel internals that change between releases\n",
+		       init_utsname()->release, PSX_NEWEST_TESTED_NAME);
+		return -EOPNOTSUPP;
+	}
 	err = clock_timer_init(&t);
 	if (err) {
 		pr_err("invalid parameters (timer_max=%d, clock_highres_interval_min=%u)\n",

@@ -36,6 +36,7 @@
 #include <psxtimer/core.h>
 #include <psxtimer/kapi.h>
 
+#include "compat.h"
 #include "psxtimer.h"
 
 struct psx_port {

@@ -12,6 +12,7 @@
 #include <linux/limits.h>
 #include <linux/lockdep.h>
 #include <linux/pid.h>
+#include <linux/posix-timers.h>
 #include <linux/refcount.h>
 #include <linux/sched/cputime.h>
 #include <linux/sched/signal.h>
@@ -20,6 +21,8 @@
 #include <linux/static_call.h>
 #include <linux/task_work.h>
 #include <linux/wait.h>
+
+#include "compat.h"
 
 struct psx_proc;
 
@@ -75,7 +78,11 @@ struct psx_ktimer {
 #endif
 	union {
 		struct {
+#if PSX_HAVE_SEND_SIGQUEUE
 			struct sigqueue *sigq;
+#else
+			struct k_itimer *ktmr;	/* for its sigq (signal.c) */
+#endif
 			struct pid *sig_pid;	/* the target: a thread, or the process */
 			struct pid *sig_tgid;	/* the process, whose siglock stat takes */
 			enum pid_type sig_type;
@@ -123,15 +130,23 @@ void psx_debugfs_exit(void);
  * ksyms.c: kernel functions psxtimer needs but the kernel does not export,
  * each called through a static call of its own, static_call(psx_NAME)(...),
  * typed by the prototype its kernel header declares:
- *   sigqueue_alloc, sigqueue_free, send_sigqueue: the preallocated-sigqueue
- *     delivery of the kernel's own POSIX timers (signal.c);
+ *   sigqueue_alloc, sigqueue_free, send_sigqueue up to 6.12, and
+ *     posixtimer_init_sigqueue, posixtimer_send_sigqueue,
+ *     posixtimer_free_timer since 6.13: the preallocated-sigqueue delivery
+ *     of the kernel's own POSIX timers (signal.c);
  *   flush_itimer_signals: exec's drop of queued timer signals (lifecycle.c);
  *   task_sched_runtime, thread_group_cputime: the CPU-time clocks;
  *   security_settime64: the settime LSM hook (cred.c), where there are LSMs.
  */
+#if PSX_HAVE_SEND_SIGQUEUE
 DECLARE_STATIC_CALL(psx_sigqueue_alloc, sigqueue_alloc);
 DECLARE_STATIC_CALL(psx_sigqueue_free, sigqueue_free);
 DECLARE_STATIC_CALL(psx_send_sigqueue, send_sigqueue);
+#else
+DECLARE_STATIC_CALL(psx_posixtimer_init_sigqueue, posixtimer_init_sigqueue);
+DECLARE_STATIC_CALL(psx_posixtimer_send_sigqueue, posixtimer_send_sigqueue);
+DECLARE_STATIC_CALL(psx_posixtimer_free_timer, posixtimer_free_timer);
+#endif
 DECLARE_STATIC_CALL(psx_flush_itimer_signals, flush_itimer_signals);
 DECLARE_STATIC_CALL(psx_task_sched_runtime, task_sched_runtime);
 DECLARE_STATIC_CALL(psx_thread_group_cputime, thread_group_cputime);

@@ -1,27 +1,53 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Signal notification through the kernel's preallocated sigqueue, the way
- * its own POSIX timers deliver: sigqueue_alloc at create, send_sigqueue
- * from the hrtimer callback, sigqueue_free at delete.
+ * Signal notification through a preallocated sigqueue, the way the
+ * kernel's own POSIX timers deliver: allocated (and charged to the
+ * creator's RLIMIT_SIGPENDING) at create, queued from the hrtimer callback,
+ * let go at delete. How a module gets one depends on the kernel:
  *
- * Overruns, as illumos counts them: while a timer's signal is queued,
- * further expirations only count (si_overrun, saturating at INT_MAX); once
- * the process has taken it, timer_getoverrun reports the si_overrun it
- * carried until the next one is taken. Linux tells nobody when a signal is
- * taken, so "taken" is seen lazily: the sigqueue is off every pending list
- * (under the siglock) while we last queued it (sig_inflight). si_sys_private
- * stays 0, so the kernel never treats the signal as one of its own timers'.
+ * - up to 6.12, sigqueue_alloc(), send_sigqueue() and sigqueue_free(),
+ *   which the kernel's timers use (unexported: ksyms.c);
+ * - since 6.13 those are gone: the kernel embeds its sigqueue in a struct
+ *   k_itimer and hands every preallocated SI_TIMER sigqueue it dequeues to
+ *   posixtimer_deliver_signal(), which takes it for part of a k_itimer and
+ *   drops a reference on it. A module may queue such a sigqueue only if it
+ *   really is inside a k_itimer. So each signal timer has a k_itimer of its
+ *   own (struct k_itimer is public), set up and sent with the kernel's own
+ *   posixtimer_init_sigqueue() and posixtimer_send_sigqueue(), freed with
+ *   posixtimer_free_timer() when the last reference goes (ours at delete,
+ *   or the queue's when a signal still queued at delete is taken). Its
+ *   it_interval stays 0, so dequeuing never calls back into a clock (its
+ *   kclock would be a private struct k_clock), and it is in no kernel
+ *   table, so nothing else finds it.
+ *
+ * The other design, an ordinary siginfo sent through the kernel's usual
+ * path with psxtimer coalescing its own entries, was not taken: it
+ * allocates at every send (GFP_ATOMIC, under the rlimit then, so an
+ * RLIMIT_SIGPENDING refusal would come at fire time instead of EAGAIN at
+ * create), and a refused non-RT signal would arrive without its siginfo.
+ *
+ * Overruns, as illumos counts them, on either kernel: while a timer's
+ * signal is queued, further expirations only count (si_overrun, saturating
+ * at INT_MAX); once the process has taken it, timer_getoverrun reports the
+ * si_overrun it carried until the next one is taken. Linux tells nobody
+ * when a signal is taken, so "taken" is seen lazily: the sigqueue is off
+ * every pending list (under the siglock) while we last queued it
+ * (sig_inflight). si_sys_private stays 0, so the kernel never takes the
+ * signal for one of its own timers' and rearms nothing.
  */
 #include <linux/limits.h>
 #include <linux/pid.h>
+#include <linux/posix-timers.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/signal.h>
+#include <linux/slab.h>
 #include <asm/barrier.h>
 
 #include <psxtimer/core.h>
 #include <psxtimer/kapi.h>
 
+#include "compat.h"
 #include "psxtimer.h"
 
 /*
@@ -49,12 +75,125 @@ struct sighand_struct *psx_lock_task_sighand(struct task_struct *t,
 	return sighand;
 }
 
+/*
+ * The preallocated signal of each kernel (see the top of this file):
+ * sig_q() its sigqueue, NULL when there is none; sig_alloc() makes it,
+ * charged to the caller's RLIMIT_SIGPENDING (-EAGAIN when refused);
+ * sig_free() lets it go; sig_send() queues it to the timer's target t and
+ * returns 1, with t's siglock held, if it may have been queued (taken
+ * already, perhaps), or 0 if it was refused as ignored or for want of a
+ * target: then nothing counts.
+ */
+#if PSX_HAVE_SEND_SIGQUEUE
+static struct sigqueue *sig_q(struct psx_ktimer *kt)
+{
+	return kt->sigq;
+}
+
+static int sig_alloc(struct psx_ktimer *kt, struct pid *pid, enum pid_type type)
+{
+	kt->sigq = psx_should_fail_alloc() ? NULL : static_call(psx_sigqueue_alloc)();
+	return kt->sigq ? 0 : -EAGAIN;
+}
+
+static void sig_free(struct psx_ktimer *kt)
+{
+	static_call(psx_sigqueue_free)(kt->sigq);
+	kt->sigq = NULL;
+}
+
+/* send_sigqueue: 0, queued; 1, ignored; -1, no target. */
+static int sig_send(struct psx_ktimer *kt, struct task_struct *t, unsigned long *flags)
+{
+	if (static_call(psx_send_sigqueue)(kt->sigq, kt->sig_pid, kt->sig_type))
+		return 0;
+	return psx_lock_task_sighand(t, flags) != NULL;
+}
+#else
+static struct sigqueue *sig_q(struct psx_ktimer *kt)
+{
+	return kt->ktmr ? &kt->ktmr->sigq : NULL;
+}
+
+static int sig_alloc(struct psx_ktimer *kt, struct pid *pid, enum pid_type type)
+{
+	struct k_itimer *tmr;
+
+	if (psx_should_fail_alloc())
+		return -EAGAIN;	/* the sigqueue's allocation, as before 6.13 */
+	tmr = kzalloc(sizeof(*tmr), GFP_KERNEL_ACCOUNT);
+	if (!tmr)
+		return -ENOMEM;
+	if (!static_call(psx_posixtimer_init_sigqueue)(&tmr->sigq)) {
+		kfree(tmr);
+		return -EAGAIN;
+	}
+	spin_lock_init(&tmr->it_lock);	/* posixtimer_deliver_signal() takes it */
+	rcuref_init(&tmr->rcuref, 1);	/* ours; the queue takes its own */
+	tmr->it_pid = get_pid(pid);	/* put by posixtimer_free_timer() */
+	tmr->it_pid_type = type;
+	/* posixtimer_valid() looks at the low bit of it_signal only. */
+	tmr->it_signal = current->signal;
+	tmr->it_sigev_notify = type == PIDTYPE_PID ? SIGEV_SIGNAL | SIGEV_THREAD_ID :
+						   SIGEV_SIGNAL;
+	kt->ktmr = tmr;
+	return 0;
+}
+
+/* posixtimer_putref(), whose posixtimer_free_timer() is not exported. */
+static void sig_free(struct psx_ktimer *kt)
+{
+	if (rcuref_put(&kt->ktmr->rcuref))
+		static_call(psx_posixtimer_free_timer)(kt->ktmr);
+	kt->ktmr = NULL;
+}
+
+/*
+ * What prepare_signal() takes for ignored when it queues a signal to t:
+ * not blocked, not traced, and SIG_IGN or a default action of ignore (the
+ * global init's SIG_DFL too). t's siglock held. The kernel's own test is
+ * static to kernel/signal.c.
+ */
+static bool signal_ignored(struct task_struct *t, int sig)
+{
+	void __user *handler = t->sighand->action[sig - 1].sa.sa_handler;
+
+	if (sigismember(&t->blocked, sig) || sigismember(&t->real_blocked, sig) || t->ptrace)
+		return false;
+	if ((t->signal->flags & SIGNAL_UNKILLABLE) && handler == SIG_DFL)
+		return true;
+	return handler == SIG_IGN || (handler == SIG_DFL && sig_kernel_ignore(sig));
+}
+
+/*
+ * posixtimer_send_sigqueue() says nothing: a sigqueue that is not on a
+ * list afterwards was refused as ignored, or has been taken already (then
+ * with an si_overrun of 0, which latch_taken() will find). For a process
+ * signal the kernel may have looked at another thread's mask than t's:
+ * a signal that only that thread blocks would read as taken here.
+ */
+static int sig_send(struct psx_ktimer *kt, struct task_struct *t, unsigned long *flags)
+{
+	struct sigqueue *q = &kt->ktmr->sigq;
+
+	static_call(psx_posixtimer_send_sigqueue)(kt->ktmr);
+	if (!psx_lock_task_sighand(t, flags))
+		return 0;
+	if (list_empty(&q->list) && signal_ignored(t, q->info.si_signo)) {
+		unlock_task_sighand(t, flags);
+		return 0;
+	}
+	return 1;
+}
+#endif
+
 int psx_sig_setup(struct psx_ktimer *kt, int signo, int timer_id,
 		  unsigned long long value, int tid)
 {
 	struct sigqueue *q;
 	struct pid *target;
 	enum pid_type type = PIDTYPE_TGID;
+	int err;
 
 	if (tid) {
 		struct task_struct *t;
@@ -72,17 +211,17 @@ int psx_sig_setup(struct psx_ktimer *kt, int signo, int timer_id,
 		target = get_pid(task_tgid(current));
 	}
 
-	/* Charged to the caller's RLIMIT_SIGPENDING. */
-	q = psx_should_fail_alloc() ? NULL : static_call(psx_sigqueue_alloc)();
-	if (!q) {
+	err = sig_alloc(kt, target, type);
+	if (err) {
 		put_pid(target);
-		return -EAGAIN;
+		return err;
 	}
 	/*
 	 * The slab hands back old contents: clear it all, si_sys_private
 	 * above all (non-zero would make dequeue_signal() rearm a timer of
 	 * the kernel's own with our si_tid).
 	 */
+	q = sig_q(kt);
 	clear_siginfo(&q->info);
 	q->info.si_signo = signo;
 	q->info.si_code = SI_TIMER;
@@ -90,20 +229,18 @@ int psx_sig_setup(struct psx_ktimer *kt, int signo, int timer_id,
 	q->info.si_overrun = 0;
 	q->info.si_value.sival_ptr = (void __user *)(unsigned long)value;
 
-	kt->sigq = q;
 	kt->sig_pid = target;
 	kt->sig_tgid = get_pid(task_tgid(current));
 	kt->sig_type = type;
 	return 0;
 }
 
-/* In the owning process's context (sigqueue_free uses current's siglock). */
+/* 6.12: in the owning process's context (sigqueue_free uses its siglock). */
 void psx_sig_teardown(struct psx_ktimer *kt)
 {
-	if (!kt->sigq)
+	if (!sig_q(kt))
 		return;
-	static_call(psx_sigqueue_free)(kt->sigq);
-	kt->sigq = NULL;
+	sig_free(kt);
 	put_pid(kt->sig_pid);
 	put_pid(kt->sig_tgid);
 }
@@ -116,8 +253,10 @@ void psx_sig_teardown(struct psx_ktimer *kt)
  */
 static void latch_taken(struct psx_ktimer *kt)
 {
-	if (kt->sig_inflight && list_empty(&kt->sigq->list)) {
-		WRITE_ONCE(kt->sig_overrun_last, kt->sigq->info.si_overrun);
+	struct sigqueue *q = sig_q(kt);
+
+	if (kt->sig_inflight && list_empty(&q->list)) {
+		WRITE_ONCE(kt->sig_overrun_last, q->info.si_overrun);
 		/* The count before the flag: pairs with psx_sig_getoverrun(). */
 		smp_store_release(&kt->sig_inflight, false);
 	}
@@ -125,7 +264,7 @@ static void latch_taken(struct psx_ktimer *kt)
 
 int psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 {
-	struct sigqueue *q = kt->sigq;
+	struct sigqueue *q = sig_q(kt);
 	const enum pid_type type = kt->sig_type;
 	struct pid *pid = kt->sig_pid;
 	struct task_struct *t;
@@ -153,22 +292,21 @@ int psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 		goto out;
 	}
 	latch_taken(kt);
+	q->info.si_overrun = 0;	/* a new signal (6.12's send_sigqueue does it too) */
 	unlock_task_sighand(t, &flags);
 
 	/*
-	 * 0: queued; 1: ignored (nothing counts); -1: no target. Divergence:
-	 * illumos discards an ignored signal through timer_signal(), which
-	 * sets the overrun to 0; here the last signal taken's still stands.
+	 * Ignored, or nobody to take it: nothing counts. Divergence: illumos
+	 * discards an ignored signal through timer_signal(), which sets the
+	 * overrun to 0; here the last signal taken's still stands.
 	 */
-	if (static_call(psx_send_sigqueue)(q, pid, type) != 0)
-		goto out;
-	if (!psx_lock_task_sighand(t, &flags))
+	if (!sig_send(kt, t, &flags))
 		goto out;
 	WRITE_ONCE(kt->sig_inflight, true);
 	/*
 	 * Periods missed before this callback ran are overruns of the signal
-	 * just queued (send_sigqueue starts it at 0). If it was taken in the
-	 * instant between, its receiver saw the count without them.
+	 * just queued. If it was taken in the instant between, its receiver
+	 * saw the count without them.
 	 */
 	if (count > 1 && !list_empty(&q->list))
 		q->info.si_overrun = psx_count_add(q->info.si_overrun, count - 1);
@@ -205,18 +343,19 @@ int psx_sig_getoverrun(struct psx_ktimer *kt)
  */
 void psx_sig_stat(struct psx_ktimer *kt, struct psx_timer_stat *st)
 {
+	struct sigqueue *q = sig_q(kt);
 	struct task_struct *t;
 	unsigned long flags;
 
-	st->signo = kt->sigq->info.si_signo;
-	st->value = (unsigned long)kt->sigq->info.si_value.sival_ptr;
+	st->signo = q->info.si_signo;
+	st->value = (unsigned long)q->info.si_value.sival_ptr;
 	rcu_read_lock();
 	t = pid_task(kt->sig_tgid, PIDTYPE_TGID);
 	if (t && psx_lock_task_sighand(t, &flags)) {
 		latch_taken(kt);
 		/* Still in flight after the latch: queued, not yet taken. */
 		if (kt->sig_inflight)
-			st->pending = (unsigned int)kt->sigq->info.si_overrun + 1;
+			st->pending = (unsigned int)q->info.si_overrun + 1;
 		st->overrun = kt->sig_overrun_last;
 		unlock_task_sighand(t, &flags);
 	} else {
