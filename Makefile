@@ -5,7 +5,9 @@
 #   make            build psxtimer.ko for KDIR
 #   make run        boot the stock Debian 6.12 kernel in QEMU and show a demo
 #   make check      every test tier; ends with "N passed, N failed"
-#   make bench      psxtimer vs the kernel's POSIX timers: table, JSON, plot
+#   make bench      psxtimer vs the kernel's POSIX timers: table, JSON, plot, and
+#                   the instruction counts gated against bench/baseline.json
+#                   (UPDATE_BASELINE=1 writes it instead)
 #   make stress     minutes of random timer traffic on the debug kernel
 #   make fuzz       a million malformed ioctls on the debug kernel
 #   make install    module, library, header, pkg-config file, tool, interposer
@@ -41,7 +43,7 @@ check:
 
 bench:
 	scripts/setup
-	scripts/bench
+	scripts/bench $(if $(filter-out 0,$(UPDATE_BASELINE)),--update-baseline)
 
 # STRESS_ARGS / FUZZ_ARGS replace the defaults (scripts/robust).
 stress:
