@@ -432,6 +432,50 @@ TEST_F(timer, signal_carries_value_and_overruns_coalesce)
 	EXPECT_EQ(0, psx_getoverrun(self->fd, id));
 }
 
+/*
+ * Every expiration is counted once, in some signal's 1 + si_overrun: also
+ * the periods a late callback finds missed, when its signal is taken the
+ * moment it is queued. A 200 us timer on an absolute grid, taken at once
+ * for a second; the disarm's old value says where it was on the grid.
+ */
+TEST_F_TIMEOUT(timer, every_expiration_is_counted_once, 120)
+{
+	const long long period = 200000;
+	struct psxtimer_sigevent sev = psx_sev(PSXTIMER_SIGEV_SIGNAL, SIGT, 1);
+	struct psxtimer_itimerspec old = { 0 };
+	long long t0, end, before, after, lo, hi, sum = 0;
+	int id, signals = 0;
+	siginfo_t si;
+
+	if (geteuid())
+		SKIP(return, "needs root (a 200 us timer is below the floor)");
+	block(SIGT);
+	id = psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &sev);
+	ASSERT_LE(0, id);
+	t0 = now_ns(CLOCK_MONOTONIC) + 10000000;
+	end = t0 + NSEC_PER_SEC;
+	ASSERT_EQ(0, psx_settime(self->fd, id, PSXTIMER_TIMER_ABSTIME, t0, period, NULL));
+	while (now_ns(CLOCK_MONOTONIC) < end && !wait_sig(SIGT, &si, 1000)) {
+		sum += 1 + si.si_overrun;
+		signals++;
+	}
+	before = now_ns(CLOCK_MONOTONIC);
+	ASSERT_EQ(0, psx_settime(self->fd, id, 0, 0, 0, &old));
+	after = now_ns(CLOCK_MONOTONIC);
+	/* A signal queued at the disarm is still delivered. */
+	while (!wait_sig(SIGT, &si, 50)) {
+		sum += 1 + si.si_overrun;
+		signals++;
+	}
+	/* The expirations before the one the old value points at. */
+	lo = (before + ts_ns(&old.it_value) - t0 + period / 2) / period;
+	hi = (after + ts_ns(&old.it_value) - t0 + period / 2) / period;
+	TH_LOG("%d signals for %lld expirations, %lld to %lld due", signals, sum, lo, hi);
+	EXPECT_LT(100, signals);
+	EXPECT_LE(lo, sum);
+	EXPECT_GE(hi, sum);
+}
+
 TEST_F(timer, each_clock_fires_relative_and_absolute)
 {
 	int clocks[] = { PSXTIMER_CLOCK_REALTIME, PSXTIMER_CLOCK_MONOTONIC,

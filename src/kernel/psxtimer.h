@@ -87,6 +87,7 @@ struct psx_ktimer {
 			struct pid *sig_tgid;	/* the process, whose siglock stat takes */
 			enum pid_type sig_type;
 			spinlock_t sig_lock;	/* a fire, and a latch (signal.c) */
+			u64 sig_carry;		/* expirations for the next fire to count */
 			bool sig_inflight;	/* queued since we last looked */
 			int sig_overrun_last;	/* si_overrun of the last signal taken */
 		};

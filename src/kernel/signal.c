@@ -289,6 +289,9 @@ int psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 		goto out;
 	}
 	spin_lock_irqsave(&kt->sig_lock, sflags);
+	/* Periods an earlier signal could not carry (see below) count now. */
+	count += kt->sig_carry;
+	kt->sig_carry = 0;
 	if (!psx_lock_task_sighand(t, &flags))
 		goto out_unlock;
 	if (!list_empty(&q->list)) {
@@ -298,7 +301,11 @@ int psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 		goto out_unlock;
 	}
 	latch_taken(kt);
-	q->info.si_overrun = 0;	/* a new signal (6.12's send_sigqueue does it too) */
+	/*
+	 * A new signal; periods missed before this callback ran are its
+	 * overruns. (Up to 6.12 send_sigqueue() zeroes the count again.)
+	 */
+	q->info.si_overrun = psx_count_add(0, count - 1);
 	WRITE_ONCE(kt->sig_inflight, true);	/* before it can be taken */
 	unlock_task_sighand(t, &flags);
 
@@ -312,13 +319,17 @@ int psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 	 */
 	if (!sent)
 		WRITE_ONCE(kt->sig_inflight, false);
-	/*
-	 * Periods missed before this callback ran are overruns of the signal
-	 * just queued. If it was taken in the instant between, its receiver
-	 * saw the count without them.
-	 */
-	else if (count > 1 && !list_empty(&q->list))
-		q->info.si_overrun = psx_count_add(q->info.si_overrun, count - 1);
+	else if (PSX_HAVE_SEND_SIGQUEUE && count > 1) {
+		/*
+		 * send_sigqueue() zeroed the missed periods: add them back, or,
+		 * if the signal was taken in the instant between, let the next
+		 * fire count them, so that no expiration goes uncounted.
+		 */
+		if (!list_empty(&q->list))
+			q->info.si_overrun = psx_count_add(q->info.si_overrun, count - 1);
+		else
+			kt->sig_carry = count - 1;
+	}
 	unlock_task_sighand(t, &flags);
 out_unlock:
 	spin_unlock_irqrestore(&kt->sig_lock, sflags);
