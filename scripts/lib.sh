@@ -18,7 +18,8 @@ say() { echo "==> $*" >&2; }
 #          scripts/build-kernel into the cache
 #   7.3    today's mainline: Debian's linux-source-7.3 (trixie-backports,
 #          fetched by scripts/fetch-deb, since Debian 12 cannot install its
-#          7.x headers), built the same way with the same fragment
+#          7.x headers), built the same way with the same fragment, but for
+#          KASAN and kmemleak (scripts/mainline-kernel.config)
 # Debian's kernels are named by their exact release, here and nowhere else:
 # a glob is not a name (linux-headers-6.12.*-amd64 also matches the
 # -rt-amd64 headers, and sort -V puts those last). When Debian moves a
@@ -84,11 +85,22 @@ source_version() {
 	esac
 }
 
+# The config fragments of a built kernel, merged in this order over
+# tinyconfig.
+kernel_fragments() {
+	case "$1" in
+	debug) echo "$PSX_TOP/scripts/debug-kernel.config" ;;
+	7.3) echo "$PSX_TOP/scripts/debug-kernel.config $PSX_TOP/scripts/mainline-kernel.config" ;;
+	*) die "'$1' is not built from source" ;;
+	esac
+}
+
 # Source version and config hash key a built kernel in the cache.
 built_kernel_dir() {
 	local srcver key prefix=
 	srcver=$(source_version "$1") || exit 1
-	key=$(cat "$PSX_TOP/scripts/debug-kernel.config" | sha256sum | cut -c1-12)
+	# shellcheck disable=SC2046
+	key=$(cat $(kernel_fragments "$1") | sha256sum | cut -c1-12)
 	[ "$1" = debug ] || prefix=$1-
 	echo "$PSX_CACHE/kernel-$prefix$srcver-$key"
 }
