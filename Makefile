@@ -56,7 +56,7 @@ fuzz:
 
 clean:
 	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(PWD) clean; fi
-	rm -rf build bench
+	rm -rf build bench/results.*
 
 # --- make install / make uninstall --------------------------------------------
 # The module goes where modprobe finds it, under DESTDIR only; everything

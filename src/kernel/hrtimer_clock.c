@@ -73,6 +73,25 @@ long long psx_cputime_ns(int process)
 	return times.sum_exec_runtime;
 }
 
+/*
+ * Move a periodic hrtimer past now, one period at a time, and say how many
+ * expiries that was: the one due and every one missed since. Divergence:
+ * hrtimer_forward(), which Linux's timers use, stretches a period shorter
+ * than hrtimer_resolution to it, so with hrtimers off the tick (highres=off,
+ * or no one-shot clock event) a 200 us timer expires every 4 ms and counts
+ * one, where illumos, and POSIX, count 20. Here every period counts.
+ */
+static u64 psx_hrtimer_forward(struct hrtimer *hrt, ktime_t period)
+{
+	ktime_t late = ktime_sub(hrtimer_cb_get_time(hrt), hrtimer_get_expires(hrt));
+	u64 count = 1;
+
+	if (late >= period)
+		count += ktime_divns(late, period);
+	hrtimer_add_expires_ns(hrt, count * period);
+	return count;
+}
+
 static enum hrtimer_restart psx_hrtimer_fn(struct hrtimer *hrt)
 {
 	struct psx_ktimer *kt = container_of(hrt, struct psx_ktimer, hrt);
@@ -80,7 +99,7 @@ static enum hrtimer_restart psx_hrtimer_fn(struct hrtimer *hrt)
 
 	/* Every period that passed is an expiration: missed ones too. */
 	if (kt->interval)
-		count = hrtimer_forward_now(hrt, kt->interval);
+		count = psx_hrtimer_forward(hrt, kt->interval);
 	if (!timer_fire((struct psx_itimer *)kt->core, count))
 		return HRTIMER_NORESTART;	/* nobody hears it any more */
 	return kt->interval ? HRTIMER_RESTART : HRTIMER_NORESTART;
