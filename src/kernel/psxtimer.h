@@ -71,6 +71,7 @@ struct psx_portev {
  */
 struct psx_ktimer {
 	struct hrtimer hrt;
+	clockid_t hrt_clock;		/* the clock hrt was set up on */
 	ktime_t interval;		/* 0: one-shot */
 	wait_queue_head_t it_cv;
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
