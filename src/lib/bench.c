@@ -8,8 +8,8 @@
  *
  *   psxtimer-bench [--smoke] [--icount] [GROUP...]
  *
- * GROUPs: percall, scale, latency, cpu, memory; all of them when none is
- * named. --smoke: seconds long, for make check.
+ * GROUPs: percall, scale, latency, cpu, memory, blocked; all of them when
+ * none is named. --smoke: seconds long, for make check.
  *
  * --icount: the guest runs under QEMU's -icount shift=0 (scripts/vm-run
  * --icount), where the TSC advances by one for each instruction the guest
@@ -748,6 +748,66 @@ static void cpu_rows(void)
 	    firing_cpu(&nat, none, SIGEV_NONE, floor_ns, secs));
 }
 
+/* --- 4b. periodic timers whose signal is blocked --------------------------- */
+
+/* Iterations of a loop that reads the clock, for ns of CLOCK_MONOTONIC. */
+static long long spin(long long ns)
+{
+	long long end = now() + ns, n = 0;
+
+	while (now() < end)
+		n++;
+	return n;
+}
+
+/*
+ * n periodic timers at period whose signal the process blocks (main
+ * blocks SIGT): what share of its quiet rate a spinning loop keeps while
+ * they run, in percent. The kernel's own timers stop once their signal is
+ * queued and start again when it is taken (the rearm at dequeue); a
+ * psxtimer timer's hrtimer goes on expiring, each expiry an interrupt
+ * that only counts an overrun (README, "Known limits").
+ */
+static double blocked_share(const struct impl *im, int n, long long period, long long ns)
+{
+	struct timespec zero = { 0, 0 };
+	long long quiet, busy, start;
+	long *ids = malloc(n * sizeof(*ids));
+	sigset_t set;
+	int i;
+
+	settle();
+	quiet = spin(ns);
+	start = now() + 1000000;
+	for (i = 0; i < n; i++) {
+		if (im->create(SIGEV_SIGNAL, 0, 0, &ids[i]))
+			die("create (blocked)");
+		im->settime(ids[i], start + (period * i) / n, period, 1);
+	}
+	while (now() < start + period)
+		;
+	busy = spin(ns);
+	for (i = 0; i < n; i++)
+		im->delete(ids[i]);
+	/* A signal still queued at delete is still delivered: take them. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGT);
+	while (sigtimedwait(&set, NULL, &zero) == SIGT)
+		;
+	free(ids);
+	return 100.0 * busy / quiet;
+}
+
+static void blocked_rows(void)
+{
+	long long floor_ns = interval_floor(), ns = smoke ? 20000000 : 200000000;
+	char name[96];
+
+	snprintf(name, sizeof(name), "32 x %lld us, signal blocked: a loop's rate", floor_ns / 1000);
+	row(name, "% of quiet", blocked_share(&psx, 32, floor_ns, ns),
+	    blocked_share(&nat, 32, floor_ns, ns));
+}
+
 /* --- 5. memory per timer ----------------------------------------------------- */
 
 static long long meminfo_kb(const char *key)
@@ -812,13 +872,14 @@ static const struct group {
 	{ "latency", latency, 1 },
 	{ "cpu", cpu_rows, 1 },
 	{ "memory", memory_per_timer, 0 },
+	{ "blocked", blocked_rows, 0 },
 };
 
 #define NR_GROUPS (sizeof(groups) / sizeof(*groups))
 
 static void print_usage(void)
 {
-	fprintf(stderr, "usage: psxtimer-bench [--smoke] [--icount] [percall|scale|latency|cpu|memory]...\n");
+	fprintf(stderr, "usage: psxtimer-bench [--smoke] [--icount] [percall|scale|latency|cpu|memory|blocked]...\n");
 	exit(2);
 }
 
