@@ -49,6 +49,17 @@ TEST(timer_calls_have_posix_shapes)
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, psx_timer_settime(id, 0, NULL, NULL));
 	EXPECT_EQ(EFAULT, errno);
+	/* The ioctl's no-old-value flag is the library's, not a caller's. */
+	v.it_value.tv_nsec = 0;
+	EXPECT_EQ(-1, psx_timer_settime(id, 2, &v, NULL));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, psx_timer_settime(id, 2, &v, &old));
+	EXPECT_EQ(EINVAL, errno);
+	/* Without ovalue, the new value is set all the same. */
+	v.it_value.tv_sec = 30;
+	ASSERT_EQ(0, psx_timer_settime(id, 0, &v, NULL));
+	ASSERT_EQ(0, psx_timer_gettime(id, &cur));
+	EXPECT_LE(29, cur.it_value.tv_sec);
 	EXPECT_EQ(0, psx_timer_delete(id));
 	EXPECT_EQ(-1, psx_timer_delete(id));
 	EXPECT_EQ(EINVAL, errno);

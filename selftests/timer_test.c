@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -326,7 +327,7 @@ TEST_F(timer, settime_validation_and_overflow)
 	EXPECT_EQ(-1, ioctl(self->fd, PSXTIMER_IOC_TIMER_SETTIME, &s));
 	EXPECT_EQ(EINVAL, errno);
 	s.new_value.it_interval = (struct psxtimer_timespec){ 0, 0 };
-	s.flags = 2;
+	s.flags = 4;
 	EXPECT_EQ(-1, ioctl(self->fd, PSXTIMER_IOC_TIMER_SETTIME, &s));
 	EXPECT_EQ(EINVAL, errno);
 	s.flags = 0;
@@ -366,6 +367,48 @@ TEST_F(timer, settime_returns_old_value_and_gettime_counts_down)
 	EXPECT_EQ(0, wait_sig(SIGALRM, &si, 2000));
 	ASSERT_EQ(0, psx_gettime(self->fd, id, &v));
 	EXPECT_EQ(0, ts_ns(&v.it_value));
+}
+
+/*
+ * PSXTIMER_SETTIME_NO_OLD: the new value is set and old_value neither
+ * written nor needed: the argument may end at old_value, where a page
+ * that cannot be touched begins (without the flag, EFAULT there, the new
+ * value set all the same).
+ */
+TEST_F(timer, settime_without_old_value_touches_none)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t head = offsetof(struct psxtimer_settime, old_value);
+	struct psxtimer_settime *s = (void *)(p + page - head);
+	struct psxtimer_itimerspec v = { 0 };
+	int id;
+
+	ASSERT_TRUE(p != MAP_FAILED);
+	ASSERT_EQ(0, mprotect(p + page, page, PROT_NONE));
+	id = psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, NULL);
+	ASSERT_LE(0, id);
+	memset(s, 0, head);
+	s->timer_id = id;
+	s->flags = PSXTIMER_SETTIME_NO_OLD;
+	s->new_value.it_value.tv_sec = 50;
+	s->new_value.it_interval.tv_sec = 2;
+	EXPECT_EQ(0, ioctl(self->fd, PSXTIMER_IOC_TIMER_SETTIME, s));
+	ASSERT_EQ(0, psx_gettime(self->fd, id, &v));
+	EXPECT_LT(49 * NSEC_PER_SEC, ts_ns(&v.it_value));
+	EXPECT_EQ(2 * NSEC_PER_SEC, ts_ns(&v.it_interval));
+	/* Its flags are checked all the same. */
+	s->flags = PSXTIMER_SETTIME_NO_OLD | 4;
+	EXPECT_EQ(-1, ioctl(self->fd, PSXTIMER_IOC_TIMER_SETTIME, s));
+	EXPECT_EQ(EINVAL, errno);
+	/* With the old value asked for: EFAULT, the new value set first. */
+	s->flags = 0;
+	s->new_value.it_value.tv_sec = 70;
+	EXPECT_EQ(-1, ioctl(self->fd, PSXTIMER_IOC_TIMER_SETTIME, s));
+	EXPECT_EQ(EFAULT, errno);
+	ASSERT_EQ(0, psx_gettime(self->fd, id, &v));
+	EXPECT_LT(69 * NSEC_PER_SEC, ts_ns(&v.it_value));
+	munmap(p, 2 * page);
 }
 
 TEST_F(timer, default_notification_is_sigalrm_with_id)

@@ -158,17 +158,20 @@ static long psx_ioctl_settime(void __user *uarg)
 {
 	struct psxtimer_settime arg;
 	struct psx_proc *p;
+	bool no_old;
 	int err;
 
 	if (copy_from_user(&arg, uarg, offsetof(struct psxtimer_settime, old_value)))
 		return -EFAULT;
+	/* Not the core's: timer_settime(2) with a NULL old value. */
+	no_old = arg.flags & PSXTIMER_SETTIME_NO_OLD;
 	p = table_of_current();
 	if (IS_ERR(p))
 		return PTR_ERR(p);
-	err = psx_timer_settime(p, arg.timer_id, arg.flags,
+	err = psx_timer_settime(p, arg.timer_id, arg.flags & ~PSXTIMER_SETTIME_NO_OLD,
 				(struct psx_itimerspec *)&arg.new_value,
-				(struct psx_itimerspec *)&arg.old_value);
-	if (err)
+				no_old ? NULL : (struct psx_itimerspec *)&arg.old_value);
+	if (err || no_old)
 		return err;
 	/*
 	 * Divergence: the new value is set when a bad old-value buffer fails

@@ -449,6 +449,14 @@ int psx_timer_settime(psx_timer_t timerid, int flags, const struct itimerspec *v
 		errno = EFAULT;
 		return -1;
 	}
+	/* An unknown flag is the module's EINVAL; NO_OLD is the library's to set. */
+	if (flags & PSXTIMER_SETTIME_NO_OLD) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* Without ovalue, the module neither reads the old value nor copies it. */
+	if (!ovalue)
+		s.flags |= PSXTIMER_SETTIME_NO_OLD;
 	ts_in(&s.new_value.it_value, &value->it_value);
 	ts_in(&s.new_value.it_interval, &value->it_interval);
 	if (dev_ioctl(PSXTIMER_IOC_TIMER_SETTIME, &s))

@@ -38,6 +38,8 @@
 
 /* timer_settime flags */
 #define PSXTIMER_TIMER_ABSTIME		1
+/* psxtimer's own: no old value wanted; old_value is not written (or read). */
+#define PSXTIMER_SETTIME_NO_OLD		2
 
 struct psxtimer_timespec {
 	__s64 tv_sec;
@@ -114,12 +116,16 @@ struct psxtimer_create {
 	__u32 __reserved;	/* zero */
 };
 
-/* timer_settime: the new value, and the old one in the same call, atomically. */
+/*
+ * timer_settime: the new value, and the old one in the same call,
+ * atomically; with PSXTIMER_SETTIME_NO_OLD, the new value only, and the
+ * argument may end before old_value.
+ */
 struct psxtimer_settime {
 	__s32 timer_id;		/* in */
-	__u32 flags;		/* in: PSXTIMER_TIMER_ABSTIME */
+	__u32 flags;		/* in: PSXTIMER_TIMER_ABSTIME, PSXTIMER_SETTIME_NO_OLD */
 	struct psxtimer_itimerspec new_value;	/* in */
-	struct psxtimer_itimerspec old_value;	/* out */
+	struct psxtimer_itimerspec old_value;	/* out, unless PSXTIMER_SETTIME_NO_OLD */
 };
 
 struct psxtimer_gettime {
