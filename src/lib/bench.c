@@ -187,7 +187,11 @@ static int psx_create(int notify, int tid, int port, long *id)
 
 static void psx_settime(long id, long long value, long long interval, int abs)
 {
-	struct psxtimer_settime s = { .timer_id = id, .flags = abs ? PSXTIMER_TIMER_ABSTIME : 0 };
+	/* As libpsxtimer for a NULL ovalue, and as the native side calls it. */
+	struct psxtimer_settime s = {
+		.timer_id = id,
+		.flags = (abs ? PSXTIMER_TIMER_ABSTIME : 0) | PSXTIMER_SETTIME_NO_OLD,
+	};
 
 	s.new_value.it_value = (struct psxtimer_timespec){ value / NSEC, value % NSEC };
 	s.new_value.it_interval = (struct psxtimer_timespec){ interval / NSEC, interval % NSEC };
