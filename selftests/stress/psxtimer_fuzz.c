@@ -293,7 +293,7 @@ static void fill(unsigned long long *rs, unsigned int cmd, void *buf, struct are
 		struct psxtimer_settime *s = buf;
 
 		s->timer_id = pick_id(rs);
-		s->flags = pick_bits(rs, PSXTIMER_TIMER_ABSTIME);
+		s->flags = pick_bits(rs, PSXTIMER_TIMER_ABSTIME | PSXTIMER_SETTIME_NO_OLD);
 		fill_timespec(rs, &s->new_value.it_value);
 		fill_timespec(rs, &s->new_value.it_interval);
 		if (!below(rs, 4))
@@ -433,7 +433,7 @@ static int predict(unsigned int cmd, const void *buf)
 		const struct psxtimer_settime *s = buf;
 		const struct psxtimer_timespec *v = &s->new_value.it_value;
 
-		if (s->flags & ~PSXTIMER_TIMER_ABSTIME)
+		if (s->flags & ~(PSXTIMER_TIMER_ABSTIME | PSXTIMER_SETTIME_NO_OLD))
 			return -EINVAL;
 		const struct psxtimer_timespec *i = &s->new_value.it_interval;
 
