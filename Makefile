@@ -82,6 +82,7 @@ INCDIR = $(DESTDIR)$(PREFIX)/include
 MANDIR = $(DESTDIR)$(PREFIX)/share/man
 # psx_timer_create(3) documents every call; each has its own name too.
 MAN3_LINKS := psx_timer_settime psx_timer_gettime psx_timer_delete psx_timer_getoverrun \
+	psx_timer_settime_n psx_timer_gettime_n psx_timer_getoverrun_n \
 	psx_clock_gettime psx_clock_settime psx_clock_getres psx_port_create psx_port_get \
 	psx_port_getn
 # depmod and ldconfig live in sbin, which a user's PATH may lack.

@@ -20,11 +20,13 @@ say() { echo "==> $*" >&2; }
 #          fetched by scripts/fetch-deb, since Debian 12 cannot install its
 #          7.x headers), built the same way with the same fragment, but for
 #          KASAN and kmemleak (scripts/mainline-kernel.config)
+#   7.3-bench  the same 7.3 without any debugging (scripts/bench-kernel.config),
+#          for make bench KERNEL=7.3-bench only
 # Debian's kernels are named by their exact release, here and nowhere else:
 # a glob is not a name (linux-headers-6.12.*-amd64 also matches the
 # -rt-amd64 headers, and sort -V puts those last). When Debian moves a
 # series to a new ABI, change its line here.
-PSX_KERNELS="stock 6.1 rt debug 7.3"
+PSX_KERNELS="stock 6.1 rt debug 7.3 7.3-bench"
 
 # The kernels built from source: where the source comes from.
 MAINLINE_SUITE=trixie-backports
@@ -77,7 +79,7 @@ source_version() {
 	debug)
 		dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null ||
 			die "linux-source-6.12 is not installed (run scripts/setup)" ;;
-	7.3)
+	7.3 | 7.3-bench)
 		local deb
 		deb=$("$PSX_TOP/scripts/fetch-deb" "$MAINLINE_SUITE" "$MAINLINE_SOURCE") || exit 1
 		dpkg-deb -f "$deb" Version ;;
@@ -91,6 +93,8 @@ kernel_fragments() {
 	case "$1" in
 	debug) echo "$PSX_TOP/scripts/debug-kernel.config" ;;
 	7.3) echo "$PSX_TOP/scripts/debug-kernel.config $PSX_TOP/scripts/mainline-kernel.config" ;;
+	7.3-bench) echo "$PSX_TOP/scripts/debug-kernel.config $PSX_TOP/scripts/mainline-kernel.config" \
+		"$PSX_TOP/scripts/bench-kernel.config" ;;
 	*) die "'$1' is not built from source" ;;
 	esac
 }

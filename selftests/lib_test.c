@@ -4,10 +4,15 @@
  * the module, and its event ports. Built 64-bit and -m32 with the library
  * compiled in.
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/psxtimer.h>
 
 #include "../src/lib/psxtimer.h"
 #include "kselftest_harness.h"
@@ -67,6 +72,84 @@ TEST(timer_calls_have_posix_shapes)
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, psx_timer_create(5, NULL, &id));
 	EXPECT_EQ(EINVAL, errno);
+}
+
+/*
+ * The _n calls, on more ops than one ioctl of the library takes (64): 150
+ * ops on 30 timers (the default timer_max is 32 on two CPUs), each timer
+ * set five times in order.
+ */
+TEST(timer_calls_in_batches)
+{
+	enum { K = 30, N = 150 };
+	struct itimerspec v[N], old[N], cur[N];
+	struct psxtimer_settime far = { .flags = PSXTIMER_TIMER_ABSTIME };
+	psx_timer_t t[K], ids[N];
+	int i, err[N], over[N], fd;
+
+	for (i = 0; i < K; i++)
+		ASSERT_EQ(0, psx_timer_create(CLOCK_MONOTONIC, NULL, &t[i]));
+	for (i = 0; i < N; i++) {
+		ids[i] = t[i % K];
+		v[i] = (struct itimerspec){ { i, 0 }, { 100 + i, 0 } };
+	}
+	EXPECT_EQ(0, psx_timer_settime_n(N, ids, 0, v, old, err));
+	for (i = 0; i < N; i++) {
+		EXPECT_EQ(0, err[i]);
+		/* The previous op on the same timer, or none. */
+		EXPECT_EQ(i < K ? 0 : i - K, old[i].it_interval.tv_sec);
+		EXPECT_EQ(i < K ? 0 : 1, old[i].it_value.tv_sec + old[i].it_value.tv_nsec > 0);
+	}
+	EXPECT_EQ(0, psx_timer_gettime_n(N, ids, cur, NULL));
+	for (i = 0; i < N; i++) {
+		EXPECT_EQ(N - K + i % K, cur[i].it_interval.tv_sec);
+		EXPECT_GE(100 + N - K + i % K, cur[i].it_value.tv_sec);
+		EXPECT_LE(99 + N - K + i % K, cur[i].it_value.tv_sec);
+	}
+	/* Failures, also past the first ioctl: each op's errno, the first in errno. */
+	ASSERT_EQ(0, psx_timer_delete(t[10]));
+	v[101].it_value.tv_nsec = 1000000000;
+	EXPECT_EQ(-1, psx_timer_settime_n(N, ids, 0, v, old, err));
+	EXPECT_EQ(EINVAL, errno);
+	for (i = 0; i < N; i++) {
+		EXPECT_EQ(i % K == 10 || i == 101 ? EINVAL : 0, err[i]);
+		if (i < K && i != 10)
+			EXPECT_EQ(N - K + i, old[i].it_interval.tv_sec);
+	}
+	EXPECT_EQ(-1, psx_timer_getoverrun_n(N, ids, over, err));
+	EXPECT_EQ(EINVAL, errno);
+	for (i = 0; i < N; i++) {
+		EXPECT_EQ(i % K == 10 ? -1 : 0, over[i]);
+		EXPECT_EQ(i % K == 10 ? EINVAL : 0, err[i]);
+	}
+	EXPECT_EQ(-1, psx_timer_settime_n(N, ids, 2, v, NULL, err));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(EINVAL, err[0]);
+	/* Nothing to do; no arrays. */
+	EXPECT_EQ(0, psx_timer_gettime_n(0, NULL, NULL, NULL));
+	EXPECT_EQ(-1, psx_timer_settime_n(1, ids, 0, NULL, NULL, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, psx_timer_gettime_n(1, NULL, cur, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, psx_timer_getoverrun_n(1, ids, NULL, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	/* 2^33 s away: more seconds than a 32-bit time_t holds, that op alone. */
+	fd = open(PSXTIMER_DEVICE, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	far.timer_id = t[1];
+	far.new_value.it_value.tv_sec = 1LL << 33;
+	ASSERT_EQ(0, ioctl(fd, PSXTIMER_IOC_TIMER_SETTIME, &far));
+	close(fd);
+	if (sizeof(time_t) < 8) {
+		EXPECT_EQ(-1, psx_timer_gettime_n(3, t, cur, err));
+		EXPECT_EQ(EOVERFLOW, errno);
+		EXPECT_EQ(EOVERFLOW, err[1]);
+	} else {
+		EXPECT_EQ(0, psx_timer_gettime_n(3, t, cur, err));
+		EXPECT_EQ(0, err[1]);
+	}
+	EXPECT_EQ(0, err[0]);
+	EXPECT_EQ(0, err[2]);
 }
 
 TEST(clock_calls)

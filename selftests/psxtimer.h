@@ -52,6 +52,15 @@ ABI_SIZE(struct psxtimer_stat_timer, 64);
 ABI_AT(struct psxtimer_stat_timer, pending, 20);
 ABI_AT(struct psxtimer_stat_timer, sigev_value, 24);
 ABI_AT(struct psxtimer_stat_timer, value, 32);
+ABI_SIZE(struct psxtimer_batch, 16);
+ABI_AT(struct psxtimer_batch, count, 8);
+ABI_AT(struct psxtimer_batch, flags, 12);
+ABI_SIZE(struct psxtimer_batch_op, 80);
+ABI_AT(struct psxtimer_batch_op, timer_id, 4);
+ABI_AT(struct psxtimer_batch_op, flags, 8);
+ABI_AT(struct psxtimer_batch_op, result, 12);
+ABI_AT(struct psxtimer_batch_op, value, 16);
+ABI_AT(struct psxtimer_batch_op, old_value, 48);
 
 static inline int psx_open(void)
 {

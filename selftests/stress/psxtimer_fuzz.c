@@ -151,6 +151,9 @@ static struct cmd cmds[] = {
 	  sizeof(struct psxtimer_port_create) },
 	{ "STAT", PSXTIMER_IOC_STAT, sizeof(struct psxtimer_stat),
 	  { 0, EFAULT, EINVAL, EPERM, ESRCH, ENOMEM, -1 }, sizeof(struct psxtimer_stat) },
+	/* Each op's errno is in its result, never the call's. */
+	{ "BATCH", PSXTIMER_IOC_BATCH, sizeof(struct psxtimer_batch),
+	  { 0, EFAULT, EINVAL, -1 }, sizeof(struct psxtimer_batch) },
 };
 
 static bool allows(const struct cmd *c, int err)
@@ -372,6 +375,49 @@ static void fill(unsigned long long *rs, unsigned int cmd, void *buf, struct are
 		s->__reserved[2] = pick_reserved(rs);
 		break;
 	}
+	case PSXTIMER_IOC_BATCH: {
+		struct psxtimer_batch *b = buf;
+		struct psxtimer_batch_op *ops = (void *)(a->rw + PAGE);
+		unsigned int room = PAGE / sizeof(*ops), i;
+
+		switch (below(rs, 5)) {
+		case 0:
+			b->ops = 0;
+			break;
+		case 1:	/* the third op is in the PROT_NONE page */
+			b->ops = (unsigned long)a->none - 2 * sizeof(*ops);
+			break;
+		case 2:	/* readable, but the results cannot be written */
+			b->ops = (unsigned long)a->ro;
+			break;
+		default:
+			/* The second rw page, with well-formed ops a few fields mutated. */
+			b->ops = (unsigned long)ops;
+			for (i = 0; i < room; i++) {
+				ops[i].op = below(rs, 4) ? 1 + below(rs, 3) : (unsigned int)rnd(rs);
+				ops[i].timer_id = pick_id(rs);
+				ops[i].flags = pick_bits(rs, PSXTIMER_TIMER_ABSTIME);
+				ops[i].result = (int)rnd(rs);
+				fill_timespec(rs, &ops[i].value.it_value);
+				fill_timespec(rs, &ops[i].value.it_interval);
+			}
+			break;
+		}
+		/* Mostly within the page; sometimes past it, or the limit. */
+		switch (below(rs, 8)) {
+		case 0:
+			b->count = PSXTIMER_BATCH_MAX + below(rs, 2);
+			break;
+		case 1:
+			b->count = (unsigned int)rnd(rs);
+			break;
+		default:
+			b->count = below(rs, room + 1);
+			break;
+		}
+		b->flags = pick_reserved(rs);
+		break;
+	}
 	default: {
 		unsigned char *b = buf;
 		unsigned int i;
@@ -495,6 +541,13 @@ static int predict(unsigned int cmd, const void *buf)
 		    st->pid < 0)
 			return -EINVAL;
 		return UNSURE;
+	}
+	case PSXTIMER_IOC_BATCH: {
+		const struct psxtimer_batch *b = buf;
+
+		if (b->flags || b->count > PSXTIMER_BATCH_MAX)
+			return -EINVAL;
+		return b->count ? UNSURE : 0;
 	}
 	default:
 		return UNSURE;
@@ -730,9 +783,13 @@ static void ioctl_call(struct thread *t)
 		expect = predict(known->cmd, arg);
 		expect = expect == UNSURE ? -1 : -expect;
 	} else if (known && where == P_READONLY) {
-		/* What it would answer, unless it has to write: then EFAULT. */
+		/*
+		 * What it would answer, unless it has to write: then EFAULT.
+		 * BATCH writes the ops, never its argument.
+		 */
 		expect = predict(known->cmd, arg);
-		expect = expect == UNSURE ? -1 : expect == 0 ? EFAULT : -expect;
+		expect = expect == UNSURE ? -1 : expect == 0 && known->cmd != PSXTIMER_IOC_BATCH ?
+			EFAULT : -expect;
 	} else if (known && where == P_STRADDLE) {
 		/* Cannot copy the argument in, or cannot write the answer out. */
 		if ((unsigned char *)t->a.none - (unsigned char *)arg < known->in ||
@@ -803,6 +860,24 @@ static void ioctl_call(struct thread *t)
 	if (expect >= 0 && err != expect)
 		violation("%s (arg %p): %s, expected %s", known->name, arg, errname(err),
 			  errname(expect));
+	if (!err && known->cmd == PSXTIMER_IOC_BATCH && full) {
+		struct psxtimer_batch b;
+		const struct psxtimer_batch_op *ops;
+		unsigned int i;
+
+		memcpy(&b, arg, sizeof(b));
+		ops = (const void *)(uintptr_t)b.ops;
+		/* Each op's answer is one its single ioctl documents. */
+		for (i = 0; ops == (const void *)(t->a.rw + PAGE) && i < b.count; i++) {
+			int r = ops[i].result;
+
+			if ((ops[i].op < 1 || ops[i].op > 3) ? r != -EINVAL :
+			    (r < 0 && r != -EINVAL && r != -EOVERFLOW) ||
+			    (r > 0 && ops[i].op != PSXTIMER_BATCH_GETOVERRUN))
+				violation("BATCH op %u (%u on id %d): result %d", i, ops[i].op,
+					  ops[i].timer_id, r);
+		}
+	}
 	if (!err && known->cmd == PSXTIMER_IOC_INFO && full) {
 		struct psxtimer_info info;
 

@@ -36,6 +36,10 @@ static_assert(sizeof(struct psxtimer_port_create) == 16);
 static_assert(sizeof(struct psxtimer_port_event) == 24);
 static_assert(sizeof(struct psxtimer_stat) == 32);
 static_assert(sizeof(struct psxtimer_stat_timer) == 64);
+static_assert(sizeof(struct psxtimer_batch) == 16);
+static_assert(sizeof(struct psxtimer_batch_op) == 80);
+static_assert(offsetof(struct psxtimer_batch_op, value) == 16);
+static_assert(offsetof(struct psxtimer_batch_op, old_value) == 48);
 /* The core's mirrors of the uapi types. */
 static_assert(sizeof(struct psx_timespec) == sizeof(struct psxtimer_timespec));
 static_assert(sizeof(struct psx_itimerspec) == sizeof(struct psxtimer_itimerspec));
@@ -344,6 +348,77 @@ out_count:
 	return 0;
 }
 
+/*
+ * Ops copied in, carried out and copied back at a time: on the stack (640
+ * bytes, kept off the other ioctls' stack by noinline_for_stack), so a
+ * batch allocates nothing however long it is.
+ */
+#define BATCH_CHUNK 8
+
+/* One op of a batch, as its own ioctl would do it; p NULL: no timers yet. */
+static int batch_do(struct psx_proc *p, struct psxtimer_batch_op *op)
+{
+	struct psx_itimerspec *old = (struct psx_itimerspec *)&op->old_value;
+
+	switch (op->op) {
+	case PSXTIMER_BATCH_SETTIME:
+		if (!p)
+			return -EINVAL;
+		return psx_timer_settime(p, op->timer_id, op->flags,
+					 (struct psx_itimerspec *)&op->value, old);
+	case PSXTIMER_BATCH_GETTIME:
+		if (op->flags || !p)
+			return -EINVAL;
+		return psx_timer_gettime(p, op->timer_id, old);
+	case PSXTIMER_BATCH_GETOVERRUN:
+		if (op->flags || !p)
+			return -EINVAL;
+		return psx_timer_getoverrun(p, op->timer_id);
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * old_value is zero unless the op succeeded and has one (a failed settime
+ * may have read it, but its own ioctl would not write it back).
+ */
+static void batch_op(struct psx_proc *p, struct psxtimer_batch_op *op)
+{
+	memset(&op->old_value, 0, sizeof(op->old_value));
+	op->result = batch_do(p, op);
+	if (op->result < 0)
+		memset(&op->old_value, 0, sizeof(op->old_value));
+}
+
+static noinline_for_stack long psx_ioctl_batch(void __user *uarg)
+{
+	struct psxtimer_batch_op ops[BATCH_CHUNK];
+	struct psxtimer_batch_op __user *uops;
+	struct psxtimer_batch arg;
+	struct psx_proc *p;
+	u32 done, n, i;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.flags || arg.count > PSXTIMER_BATCH_MAX)
+		return -EINVAL;
+	uops = u64_to_user_ptr(arg.ops);
+	/* Once for the whole batch: the table lives as long as the process. */
+	p = psx_proc_current(false);
+	for (done = 0; done < arg.count; done += n) {
+		n = min_t(u32, arg.count - done, BATCH_CHUNK);
+		if (copy_from_user(ops, uops + done, n * sizeof(*ops)))
+			return -EFAULT;
+		for (i = 0; i < n; i++)
+			batch_op(p, &ops[i]);
+		if (copy_to_user(uops + done, ops, n * sizeof(*ops)))
+			return -EFAULT;
+		cond_resched();
+	}
+	return 0;
+}
+
 long psx_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -368,6 +443,8 @@ long psx_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return psx_ioctl_port_create(uarg);
 	case PSXTIMER_IOC_STAT:
 		return psx_ioctl_stat(uarg);
+	case PSXTIMER_IOC_BATCH:
+		return psx_ioctl_batch(uarg);
 	default:
 		return -ENOTTY;
 	}

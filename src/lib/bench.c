@@ -8,8 +8,8 @@
  *
  *   psxtimer-bench [--smoke] [--icount] [GROUP...]
  *
- * GROUPs: percall, scale, latency, cpu, memory, blocked; all of them when
- * none is named. --smoke: seconds long, for make check.
+ * GROUPs: percall, scale, batch, latency, cpu, memory, blocked; all of
+ * them when none is named. --smoke: seconds long, for make check.
  *
  * --icount: the guest runs under QEMU's -icount shift=0 (scripts/vm-run
  * --icount), where the TSC advances by one for each instruction the guest
@@ -517,6 +517,92 @@ static void scaling(void)
 	scaling_case(label, 4, 1, per);
 }
 
+/* --- 2b. many timers in one call (PSXTIMER_IOC_BATCH) ------------------ */
+
+/*
+ * A program arming (reading, taking the overrun of) 1,000 timers: one
+ * PSXTIMER_IOC_BATCH for psxtimer, 1,000 syscalls for the kernel, which has
+ * no batch; and, to show what the batch saves, psxtimer's 1,000 ioctls of
+ * one op each against the same syscalls. Every way fills its arguments
+ * inside the measured loop, as such a program would. Per op, the median
+ * of BATCH_REPS rounds.
+ */
+#define BATCH_N 1000
+#define BATCH_REPS 11
+
+enum batch_way { WAY_BATCH, WAY_SINGLE, WAY_NATIVE };
+
+static long long batch_round(enum batch_way way, unsigned int which, const long *ids,
+			     struct psxtimer_batch_op *ops)
+{
+	struct psxtimer_batch b = { .ops = (uintptr_t)ops, .count = BATCH_N };
+	const struct impl *im = way == WAY_SINGLE ? &psx : &nat;
+	long long t0 = stamp();
+	int i;
+
+	if (way == WAY_BATCH) {
+		for (i = 0; i < BATCH_N; i++) {
+			ops[i] = (struct psxtimer_batch_op){ .op = which, .timer_id = ids[i] };
+			if (which == PSXTIMER_BATCH_SETTIME)
+				ops[i].value.it_value.tv_sec = 100;
+		}
+		if (ioctl(dev, PSXTIMER_IOC_BATCH, &b))
+			die("psxtimer batch");
+		for (i = 0; i < BATCH_N; i++)
+			if (ops[i].result < 0)
+				die("psxtimer batch op");
+	} else {
+		for (i = 0; i < BATCH_N; i++) {
+			if (which == PSXTIMER_BATCH_SETTIME)
+				im->settime(ids[i], 100 * NSEC, 0, 0);
+			else if (which == PSXTIMER_BATCH_GETTIME)
+				im->gettime(ids[i]);
+			else
+				im->getoverrun(ids[i]);
+		}
+	}
+	return stamp() - t0;
+}
+
+static void batch_rows(void)
+{
+	static const unsigned int which[] = { PSXTIMER_BATCH_SETTIME, PSXTIMER_BATCH_GETTIME,
+		PSXTIMER_BATCH_GETOVERRUN };
+	static const char * const names[] = { "settime", "gettime", "getoverrun" };
+	struct psxtimer_batch_op *ops = calloc(BATCH_N, sizeof(*ops));
+	const struct impl *ims[2] = { &psx, &nat };
+	int reps = smoke ? 2 : BATCH_REPS, k, w, r, i;
+	const char *unit = icount ? "insn/op" : "ns/op";
+	long ids[2][BATCH_N];
+	long long t[BATCH_REPS];
+	double per[3];
+	char name[96];
+
+	if (!ops)
+		die("calloc");
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < BATCH_N; i++)
+			if (ims[k]->create(SIGEV_SIGNAL, 0, 0, &ids[k][i]))
+				die("create (batch)");
+	for (w = 0; w < 3; w++) {
+		for (k = WAY_BATCH; k <= WAY_NATIVE; k++) {
+			settle();
+			for (r = 0; r < reps; r++)
+				t[r] = batch_round(k, which[w], ids[k == WAY_NATIVE], ops);
+			per[k] = quantile(t, reps, 0.5) / BATCH_N;
+		}
+		snprintf(name, sizeof(name), "batch %d %s, per op", BATCH_N, names[w]);
+		row(name, unit, per[WAY_BATCH], per[WAY_NATIVE]);
+		snprintf(name, sizeof(name), "batch %d %s, one ioctl each, per op", BATCH_N,
+			 names[w]);
+		row(name, unit, per[WAY_SINGLE], per[WAY_NATIVE]);
+	}
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < BATCH_N; i++)
+			ims[k]->delete(ids[k][i]);
+	free(ops);
+}
+
 /* --- 3. fire-to-delivery latency -------------------------------------- */
 
 struct lat {
@@ -873,6 +959,7 @@ static const struct group {
 } groups[] = {
 	{ "percall", percall, 0 },
 	{ "scale", scaling, 0 },
+	{ "batch", batch_rows, 0 },
 	{ "latency", latency, 1 },
 	{ "cpu", cpu_rows, 1 },
 	{ "memory", memory_per_timer, 0 },
@@ -883,7 +970,7 @@ static const struct group {
 
 static void print_usage(void)
 {
-	fprintf(stderr, "usage: psxtimer-bench [--smoke] [--icount] [percall|scale|latency|cpu|memory|blocked]...\n");
+	fprintf(stderr, "usage: psxtimer-bench [--smoke] [--icount] [percall|scale|batch|latency|cpu|memory|blocked]...\n");
 	exit(2);
 }
 

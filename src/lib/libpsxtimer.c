@@ -4,8 +4,9 @@
  * device is opened once (O_CLOEXEC) and its fd shared; the module keys
  * everything by the calling process, so a forked child that inherits the fd
  * simply starts with no timers. settime, gettime and getoverrun are one
- * ioctl each: no lock, no allocation. SIGEV_THREAD (below) keeps a table of
- * its helpers, which only create, delete and fork touch.
+ * ioctl each, and their _n forms one per 64 timers: no lock, no
+ * allocation. SIGEV_THREAD (below) keeps a table of its helpers, which
+ * only create, delete and fork touch.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -503,6 +504,111 @@ int psx_timer_getoverrun(psx_timer_t timerid)
 	struct psxtimer_timer t = { .timer_id = timerid };
 
 	return dev_ioctl(PSXTIMER_IOC_TIMER_GETOVERRUN, &t) ? -1 : t.overrun;
+}
+
+/*
+ * The _n calls: BATCH_CHUNK ops at a time in one PSXTIMER_IOC_BATCH, their
+ * arguments converted from the caller's arrays into a buffer on the stack
+ * (5 KB) and the results back.
+ */
+#define BATCH_CHUNK 64
+
+struct batch_args {
+	unsigned int op;
+	const psx_timer_t *timerids;
+	int flags;
+	const struct itimerspec *values;	/* in (settime) */
+	struct itimerspec *out;			/* ovalues (settime), values (gettime) */
+	int *overruns;
+	int *errors;
+};
+
+/* Each op's errno into errors[] (if any); 0, or -1 and the first one's. */
+static int batch_run(unsigned int n, const struct batch_args *a)
+{
+	struct psxtimer_batch_op ops[BATCH_CHUNK];
+	struct psxtimer_batch b = { .ops = (uintptr_t)ops };
+	unsigned int done, i, k;
+	int first = 0, err;
+
+	for (done = 0; done < n; done += b.count) {
+		b.count = n - done < BATCH_CHUNK ? n - done : BATCH_CHUNK;
+		memset(ops, 0, b.count * sizeof(*ops));
+		for (k = 0; k < b.count; k++) {
+			ops[k].op = a->op;
+			ops[k].timer_id = a->timerids[done + k];
+			ops[k].flags = a->flags;
+			if (a->values) {
+				ts_in(&ops[k].value.it_value, &a->values[done + k].it_value);
+				ts_in(&ops[k].value.it_interval, &a->values[done + k].it_interval);
+			}
+		}
+		/* The call itself fails only before it does anything: this one and the rest. */
+		if (dev_ioctl(PSXTIMER_IOC_BATCH, &b)) {
+			err = errno;
+			for (i = done; a->errors && i < n; i++)
+				a->errors[i] = err;
+			for (i = done; a->overruns && i < n; i++)
+				a->overruns[i] = -1;
+			errno = first ? first : err;
+			return -1;
+		}
+		for (k = 0, i = done; k < b.count; k++, i++) {
+			err = ops[k].result < 0 ? -ops[k].result : 0;
+			if (a->overruns)
+				a->overruns[i] = err ? -1 : ops[k].result;
+			if (!err && a->out &&
+			    (ts_out(&a->out[i].it_value, &ops[k].old_value.it_value) ||
+			     ts_out(&a->out[i].it_interval, &ops[k].old_value.it_interval)))
+				err = errno;
+			if (a->errors)
+				a->errors[i] = err;
+			if (err && !first)
+				first = err;
+		}
+	}
+	if (!first)
+		return 0;
+	errno = first;
+	return -1;
+}
+
+int psx_timer_settime_n(unsigned int n, const psx_timer_t *timerids, int flags,
+			const struct itimerspec *values, struct itimerspec *ovalues, int *errors)
+{
+	struct batch_args a = { PSXTIMER_BATCH_SETTIME, timerids, flags, values, ovalues,
+				NULL, errors };
+
+	if (n && (!timerids || !values)) {
+		errno = EFAULT;
+		return -1;
+	}
+	return batch_run(n, &a);
+}
+
+int psx_timer_gettime_n(unsigned int n, const psx_timer_t *timerids, struct itimerspec *values,
+			int *errors)
+{
+	struct batch_args a = { PSXTIMER_BATCH_GETTIME, timerids, 0, NULL, values, NULL, errors };
+
+	if (n && (!timerids || !values)) {
+		errno = EFAULT;
+		return -1;
+	}
+	return batch_run(n, &a);
+}
+
+int psx_timer_getoverrun_n(unsigned int n, const psx_timer_t *timerids, int *overruns,
+			   int *errors)
+{
+	struct batch_args a = { PSXTIMER_BATCH_GETOVERRUN, timerids, 0, NULL, NULL, overruns,
+				errors };
+
+	if (n && (!timerids || !overruns)) {
+		errno = EFAULT;
+		return -1;
+	}
+	return batch_run(n, &a);
 }
 
 int psx_clock_gettime(clockid_t clock, struct timespec *ts)

@@ -75,6 +75,22 @@ int psx_timer_gettime(psx_timer_t timerid, struct itimerspec *value);
 int psx_timer_delete(psx_timer_t timerid);
 int psx_timer_getoverrun(psx_timer_t timerid);
 
+/*
+ * Many timers in one call (PSXTIMER_IOC_BATCH; no POSIX system has this):
+ * the call on timerids[i] for each i < n, in order, each as the call above
+ * would make it, with the arrays indexed alike (ovalues may be NULL; an
+ * overrun that failed is -1). errors[i], unless errors is NULL, is 0 or
+ * that call's errno. 0 when every call succeeded, else -1 with errno the
+ * first failure's. Up to 64 calls go to the module at a time, from the
+ * stack: no lock, no allocation.
+ */
+int psx_timer_settime_n(unsigned int n, const psx_timer_t *timerids, int flags,
+			const struct itimerspec *values, struct itimerspec *ovalues, int *errors);
+int psx_timer_gettime_n(unsigned int n, const psx_timer_t *timerids, struct itimerspec *values,
+			int *errors);
+int psx_timer_getoverrun_n(unsigned int n, const psx_timer_t *timerids, int *overruns,
+			   int *errors);
+
 int psx_clock_gettime(clockid_t clock, struct timespec *ts);
 int psx_clock_settime(clockid_t clock, const struct timespec *ts);
 int psx_clock_getres(clockid_t clock, struct timespec *res);

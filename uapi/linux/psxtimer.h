@@ -176,6 +176,41 @@ struct psxtimer_stat {
 	__u32 __reserved[3];	/* zero */
 };
 
+/*
+ * PSXTIMER_IOC_BATCH: many settime, gettime and getoverrun operations on
+ * the calling process's timers in one call (no POSIX system has this).
+ * The ops are carried out in array order, each exactly as its own ioctl
+ * would be, each with its own result: 0 (GETOVERRUN: the overrun count)
+ * or a negative errno; an unknown op, or nonzero flags where the op takes
+ * none, is -EINVAL in that op's result. The ioctl itself fails only when
+ * the header is bad (EINVAL: nonzero flags, count above
+ * PSXTIMER_BATCH_MAX) or when the header or the ops cannot be read, or the
+ * results written (EFAULT). Count 0 does nothing and succeeds. On an EFAULT
+ * midway, the ops before the fault may have been carried out, with or
+ * without their results written back. Each op is written back whole, its
+ * input fields as the kernel read them.
+ */
+#define PSXTIMER_BATCH_SETTIME		1	/* value in, old_value out */
+#define PSXTIMER_BATCH_GETTIME		2	/* old_value out: the value now */
+#define PSXTIMER_BATCH_GETOVERRUN	3	/* result: the overrun count */
+
+#define PSXTIMER_BATCH_MAX		4096	/* ops per call */
+
+struct psxtimer_batch_op {
+	__u32 op;		/* in: PSXTIMER_BATCH_* */
+	__s32 timer_id;		/* in */
+	__u32 flags;		/* in: SETTIME: PSXTIMER_TIMER_ABSTIME; else zero */
+	__s32 result;		/* out: 0, the overrun (GETOVERRUN), or -errno */
+	struct psxtimer_itimerspec value;	/* in: SETTIME's new value; else ignored */
+	struct psxtimer_itimerspec old_value;	/* out: the setting before (SETTIME), now (GETTIME); else 0 */
+};
+
+struct psxtimer_batch {
+	__u64 ops;		/* in: user pointer to struct psxtimer_batch_op[count] */
+	__u32 count;		/* in: at most PSXTIMER_BATCH_MAX */
+	__u32 flags;		/* zero */
+};
+
 #define PSXTIMER_IOC_INFO _IOR(PSXTIMER_IOC_MAGIC, 0x00, struct psxtimer_info)
 #define PSXTIMER_IOC_TIMER_CREATE _IOWR(PSXTIMER_IOC_MAGIC, 0x01, struct psxtimer_create)
 #define PSXTIMER_IOC_TIMER_SETTIME _IOWR(PSXTIMER_IOC_MAGIC, 0x02, struct psxtimer_settime)
@@ -188,5 +223,6 @@ struct psxtimer_stat {
 #define PSXTIMER_IOC_CLOCK_GETRES _IOWR(PSXTIMER_IOC_MAGIC, 0x08, struct psxtimer_clock)
 #define PSXTIMER_IOC_PORT_CREATE _IOWR(PSXTIMER_IOC_MAGIC, 0x09, struct psxtimer_port_create)
 #define PSXTIMER_IOC_STAT _IOWR(PSXTIMER_IOC_MAGIC, 0x0a, struct psxtimer_stat)
+#define PSXTIMER_IOC_BATCH _IOW(PSXTIMER_IOC_MAGIC, 0x0b, struct psxtimer_batch)
 
 #endif /* _UAPI_LINUX_PSXTIMER_H */
