@@ -12,6 +12,7 @@
 #                   bench/baseline-rt.json
 #   make stress     minutes of random timer traffic on the debug kernel
 #   make fuzz       a million malformed ioctls on the debug kernel
+#   make fuzz-core  the C++ core under libFuzzer on the host (SECONDS=60)
 #   make install    module, library, header, pkg-config file, tool, interposer
 #                   and man pages (PREFIX=/usr/local, DESTDIR=); make uninstall
 #   make clean
@@ -23,7 +24,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 
 PWD := $(CURDIR)
 
-.PHONY: all modules run check bench stress fuzz clean setup install uninstall
+.PHONY: all modules run check bench stress fuzz fuzz-core clean setup install uninstall
 
 all: modules
 
@@ -55,6 +56,12 @@ stress:
 fuzz:
 	scripts/setup
 	scripts/robust fuzz $(FUZZ_ARGS)
+
+# SECONDS: how long libFuzzer runs (scripts/fuzz-core).
+SECONDS ?= 60
+fuzz-core:
+	scripts/setup
+	scripts/fuzz-core $(SECONDS)
 
 clean:
 	@if [ -n "$(KDIR)" ] && [ -d "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(PWD) clean; fi

@@ -17,6 +17,19 @@
 #include "../psxtimer_kunit.h"
 #include "host.h"
 
+/* The fake kernel's knobs (host.h); the suites' main.c and the fuzzer set them. */
+int psx_host_warnings;
+long long host_now_ns[4];
+long long host_timens_offset_ns[4];
+int host_cap_sys_nice, host_cap_sys_time, host_bound_cpu;
+int host_floor_asked, host_settime_asked;
+int host_sigqueue_refused, host_signal_ignored, host_valid_tid;
+int host_sig_target_gone;
+int host_port_fd;
+int host_fail_alloc_after = -1;
+int host_ktimers;
+struct psx_ktimer *host_last_ktimer;
+
 void *psx_kzalloc(unsigned long size)
 {
 	if (host_fail_alloc_after >= 0 && host_fail_alloc_after-- == 0)

@@ -15,18 +15,6 @@
 
 #define MAX_SUITES 64
 
-int psx_host_warnings;
-long long host_now_ns[4];
-long long host_timens_offset_ns[4];
-int host_cap_sys_nice, host_cap_sys_time, host_bound_cpu;
-int host_floor_asked, host_settime_asked;
-int host_sigqueue_refused, host_signal_ignored, host_valid_tid;
-int host_sig_target_gone;
-int host_port_fd;
-int host_fail_alloc_after;
-int host_ktimers;
-struct psx_ktimer *host_last_ktimer;
-
 static void host_reset(void)
 {
 	int i;
