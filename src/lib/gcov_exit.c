@@ -5,6 +5,8 @@
  * it that ends with _exit() (the kselftest harness ends each test's child
  * so) would skip gcov's dump at exit and lose what the interposer ran.
  * This _exit, which the preload puts before libc's, dumps first.
+ *
+ * libgcov's __gcov_dump is declared here: checkpatch-ignore: AVOID_EXTERNS
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -12,10 +14,13 @@
 
 void __gcov_dump(void);
 
-__attribute__((visibility("default"), noreturn)) void _exit(int status)
+typedef void exit_fn(int status);
+
+__attribute__((visibility("default"))) void _exit(int status)
 {
-	void (*real)(int) __attribute__((noreturn)) = dlsym(RTLD_NEXT, "_exit");
+	exit_fn *real = (exit_fn *)dlsym(RTLD_NEXT, "_exit");
 
 	__gcov_dump();
 	real(status);
+	__builtin_unreachable();
 }
