@@ -302,6 +302,11 @@ static void clock_calls(struct kunit *test)
 	ts.tv_nsec = 0;
 	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_clock_settime(PSX_CLOCK_MONOTONIC, &ts));
 	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_clock_settime(PSX_CLOCK_TAI, &ts));
+	/* The CPU-time clocks are read-only: their backend refuses. */
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL,
+			psx_clock_settime(PSX_CLOCK_PROCESS_CPUTIME_ID, &ts));
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL,
+			psx_clock_settime(PSX_CLOCK_THREAD_CPUTIME_ID, &ts));
 }
 
 /* psx_timer_stat: id order, batches, what each entry says. */

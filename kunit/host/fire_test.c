@@ -5,6 +5,7 @@
  * many threads at once. Run under ASan/UBSan with the rest of the host tier.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 
 #include <kunit/test.h>
@@ -150,6 +151,13 @@ static void port_events_count_until_retrieved(struct kunit *test)
 	timer_fire((struct psx_itimer *)kt->core, 3);
 	KUNIT_EXPECT_EQ(test, kt->port_pending, 5);
 	KUNIT_EXPECT_EQ(test, kt->sig_sent, 0);
+	/*
+	 * getoverrun asks the port (the last retrieved count minus one),
+	 * not the signal half: the fake's retrieval of 6 fires says 5.
+	 */
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_getoverrun(P(), id));
+	kt->port_overrun_last = 5;
+	KUNIT_EXPECT_EQ(test, 5, psx_timer_getoverrun(P(), id));
 	/* Deleting dissociates (and drops a queued event). */
 	KUNIT_EXPECT_EQ(test, 0, psx_timer_delete(P(), id));
 }
@@ -542,6 +550,51 @@ static void eight_threads_race_on_one_table(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, live, psx_test_ntimers(P()));
 }
 
+struct stat_arg {
+	int n, next;
+	struct psx_timer_stat st[4];
+};
+
+static void *stat_thread(void *arg)
+{
+	struct stat_arg *a = arg;
+
+	a->n = psx_timer_stat(P(), &a->next, a->st, ARRAY_SIZE(a->st));
+	return NULL;
+}
+
+/*
+ * stat waits for a timer that is still being created (born locked); the
+ * creation fails (its id could not be copied out), so the timer goes
+ * while stat waits: the deleter waits out the blocker, which finds the
+ * timer being removed and skips it, and stat reports the others only.
+ */
+static void stat_skips_a_timer_deleted_while_it_waits(struct kunit *test)
+{
+	struct psx_sigevent none = { .notify = PSX_SIGEV_NONE };
+	struct stat_arg a = { 0 };
+	struct psx_itimer *it;
+	int id, waiters;
+	pthread_t th;
+
+	KUNIT_ASSERT_EQ(test, 0, make(PSX_CLOCK_MONOTONIC, &none, &id));
+	KUNIT_ASSERT_EQ(test, 0, id);
+	KUNIT_ASSERT_EQ(test, 0, psx_timer_create(P(), PSX_CLOCK_MONOTONIC, &none, &id, &it));
+	KUNIT_ASSERT_EQ(test, 1, id);
+	waiters = __atomic_load_n(&host_cv_waits, __ATOMIC_ACQUIRE);
+	KUNIT_ASSERT_EQ(test, 0, pthread_create(&th, NULL, stat_thread, &a));
+	while (__atomic_load_n(&host_cv_waits, __ATOMIC_ACQUIRE) == waiters)
+		sched_yield();
+	psx_timer_create_done(P(), it, -PSX_EFAULT);
+	KUNIT_ASSERT_EQ(test, 0, pthread_join(th, NULL));
+	KUNIT_EXPECT_EQ(test, 1, a.n);
+	KUNIT_EXPECT_EQ(test, 0, a.st[0].timer_id);
+	KUNIT_EXPECT_EQ(test, 2, a.next);
+	KUNIT_EXPECT_EQ(test, 1, psx_test_ntimers(P()));
+	KUNIT_EXPECT_EQ(test, -PSX_EINVAL, psx_timer_delete(P(), 1));
+	KUNIT_EXPECT_EQ(test, 0, psx_timer_delete(P(), 0));
+}
+
 static struct kunit_case fire_cases[] = {
 	KUNIT_CASE(overruns_count_while_queued),
 	KUNIT_CASE(overruns_saturate_at_int_max),
@@ -562,6 +615,7 @@ static struct kunit_case fire_cases[] = {
 	KUNIT_CASE(clock_settime_order),
 	KUNIT_CASE(clock_settime_realtime),
 	KUNIT_CASE(eight_threads_race_on_one_table),
+	KUNIT_CASE(stat_skips_a_timer_deleted_while_it_waits),
 	{}
 };
 

@@ -34,6 +34,7 @@ extern int host_port_fd;		/* the one fd that is a port */
 extern int host_fail_alloc_after;	/* -1: never; n: the (n+1)th fails */
 extern int host_ktimers;		/* timer halves alive */
 extern struct psx_ktimer *host_last_ktimer;	/* the last one allocated */
+extern int host_cv_waits;		/* times a thread slept on an it_cv */
 
 /* Expire a fake hrtimer whose time has come; returns the count fired. */
 unsigned long long host_hrtimer_run(struct psx_ktimer *kt);

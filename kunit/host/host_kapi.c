@@ -29,6 +29,7 @@ int host_port_fd;
 int host_fail_alloc_after = -1;
 int host_ktimers;
 struct psx_ktimer *host_last_ktimer;
+int host_cv_waits;
 
 void *psx_kzalloc(unsigned long size)
 {
@@ -135,6 +136,7 @@ void psx_itlk_release(struct psx_ktimer *kt)
 void psx_it_cv_wait(struct psx_ktimer *kt, struct psx_kproc *kp)
 {
 	plocks_held--;
+	__atomic_add_fetch(&host_cv_waits, 1, __ATOMIC_RELEASE);
 	pthread_cond_wait(&kt->it_cv, &kp->p_lock);
 	plocks_held++;
 }
