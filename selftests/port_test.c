@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -160,6 +161,51 @@ TEST_F(port, read_returns_whole_events_only)
 	/* The event was not lost: it is still there for a good buffer. */
 	EXPECT_EQ(EV_SIZE, read(self->port, ev, EV_SIZE));
 	munmap(ro, 4096);
+}
+
+/*
+ * read() takes events in batches of 16 (port.c, PORT_BATCH): more than
+ * one batch in one call, and a full batch that empties the queue.
+ */
+TEST_F(port, read_takes_several_batches)
+{
+	struct psxtimer_port_event ev[32];
+	int i, n;
+
+	for (n = 16; n <= 20; n += 4) {
+		for (i = 0; i < n; i++) {
+			ASSERT_EQ(i, psx_port_timer(self->fd, CLOCK_MONOTONIC, self->port, i));
+			ASSERT_EQ(0, psx_settime(self->fd, i, 0, 1000000, 0, NULL));
+		}
+		usleep(30000);
+		EXPECT_EQ(n * EV_SIZE, read(self->port, ev, sizeof(ev)));
+		for (i = 0; i < n; i++) {
+			EXPECT_EQ(i, ev[i].timer_id);
+			EXPECT_EQ(1, ev[i].events);
+		}
+		EXPECT_EQ(-EAGAIN, take(self->port, ev, 1));
+		for (i = 0; i < n; i++)
+			ASSERT_EQ(0, psx_delete(self->fd, i));
+	}
+}
+
+/* No fd left for the port: create fails as open() would, with nothing made. */
+TEST_F(port, create_without_a_free_fd_is_emfile)
+{
+	struct rlimit old, low;
+	int next = dup(self->fd);
+
+	ASSERT_LE(0, next);
+	close(next);
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
+	low = old;
+	low.rlim_cur = next;	/* every fd below it is open */
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &low));
+	EXPECT_EQ(-EMFILE, psx_port(self->fd, 0));
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &old));
+	next = psx_port(self->fd, 0);
+	EXPECT_LE(0, next);
+	close(next);
 }
 
 static void *fire_later(void *arg)
