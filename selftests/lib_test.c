@@ -166,6 +166,43 @@ TEST(clock_calls)
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_EQ(-1, psx_clock_settime(CLOCK_MONOTONIC, &ts));
 	EXPECT_EQ(EINVAL, errno);
+	/* No value to set: EFAULT, before the module is asked. */
+	errno = 0;
+	EXPECT_EQ(-1, psx_clock_settime(CLOCK_REALTIME, NULL));
+	EXPECT_EQ(EFAULT, errno);
+}
+
+/*
+ * A value past what a 32-bit time_t holds (set through the module's own
+ * ioctl, which is 64-bit everywhere): gettime and settime's old value are
+ * EOVERFLOW in the -m32 build, as glibc's 32-bit calls are; the new value
+ * is set all the same. The 64-bit build reads it back.
+ */
+TEST(seconds_past_time_t_are_eoverflow)
+{
+	struct psxtimer_settime s = { .new_value.it_value.tv_sec = 3000000000LL };
+	struct itimerspec v = { { 0, 0 }, { 0, 0 } }, old;
+	int fd = open(PSXTIMER_DEVICE, O_RDWR | O_CLOEXEC);
+	int small = sizeof(time_t) < 8;
+	psx_timer_t id;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, psx_timer_create(CLOCK_MONOTONIC, NULL, &id));
+	s.timer_id = id;
+	ASSERT_EQ(0, ioctl(fd, PSXTIMER_IOC_TIMER_SETTIME, &s));
+	errno = 0;
+	EXPECT_EQ(small ? -1 : 0, psx_timer_gettime(id, &old));
+	EXPECT_EQ(small ? EOVERFLOW : 0, errno);
+	if (!small)
+		EXPECT_LT(2999999990LL, (long long)old.it_value.tv_sec);
+	errno = 0;
+	EXPECT_EQ(small ? -1 : 0, psx_timer_settime(id, 0, &v, &old));
+	EXPECT_EQ(small ? EOVERFLOW : 0, errno);
+	/* Disarmed either way. */
+	ASSERT_EQ(0, psx_timer_gettime(id, &old));
+	EXPECT_EQ(0, old.it_value.tv_sec + old.it_value.tv_nsec);
+	EXPECT_EQ(0, psx_timer_delete(id));
+	close(fd);
 }
 
 TEST(port_events_through_the_library)
@@ -198,6 +235,15 @@ TEST(port_events_through_the_library)
 	psx_port_getn(pn.portnfy_port, ev, 4, &n, &brief);	/* drain */
 	EXPECT_EQ(-1, psx_port_get(pn.portnfy_port, &ev[0], &brief));
 	EXPECT_EQ(ETIME, errno);
+	/* getn: room for none, or fewer than asked for, is EINVAL. */
+	n = 1;
+	errno = 0;
+	EXPECT_EQ(-1, psx_port_getn(pn.portnfy_port, ev, 0, &n, &brief));
+	EXPECT_EQ(EINVAL, errno);
+	n = 5;
+	errno = 0;
+	EXPECT_EQ(-1, psx_port_getn(pn.portnfy_port, ev, 4, &n, &brief));
+	EXPECT_EQ(EINVAL, errno);
 	/* No notify pointer; SIGEV_THREAD without a function (lib_thread_test has the rest). */
 	sev.sigev_value.sival_ptr = NULL;
 	EXPECT_EQ(-1, psx_timer_create(CLOCK_MONOTONIC, &sev, &id));

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -389,6 +390,25 @@ TEST(errors_leave_no_thread_port_or_timer)
 	EXPECT_EQ(EAGAIN, errno);
 	while (n--)
 		EXPECT_EQ(0, psx_timer_delete(ids[n]));
+
+	/*
+	 * No fd left for the port, then one for the port but none for the
+	 * helper's eventfd: EMFILE, and the port made first is closed again.
+	 * Every fd below fd is open, so a limit of fd (+1) leaves none (one).
+	 */
+	for (n = 0; n <= 1; n++) {
+		struct rlimit old, low;
+
+		ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
+		low = old;
+		low.rlim_cur = fd + n;
+		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &low));
+		errno = 0;
+		EXPECT_EQ(-1, create_thread_timer(never, NULL, NULL, &id));
+		EXPECT_EQ(EMFILE, errno);
+		ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &old));
+		EXPECT_EQ(fd, lowest_fd());
+	}
 	EXPECT_EQ(base, wait_nthreads(base));
 	EXPECT_EQ(fd, lowest_fd());
 }

@@ -500,6 +500,19 @@ TEST(bad_values_are_einval)
 	ASSERT_EQ(0, timer_gettime(t, &v));
 	EXPECT_EQ(0, ts_ns(&v.it_value));
 	EXPECT_EQ(0, ts_ns(&v.it_interval));
+	/*
+	 * No new value: EINVAL, as the kernel says; nowhere to put the
+	 * value: EFAULT. (glibc's 32-bit time_t calls would dereference
+	 * them: natively, only where time_t is 64-bit.)
+	 */
+	if (interposed() || sizeof(time_t) == 8) {
+		errno = 0;
+		EXPECT_EQ(-1, timer_settime(t, 0, NULL, NULL));
+		EXPECT_EQ(EINVAL, errno);
+		errno = 0;
+		EXPECT_EQ(-1, timer_gettime(t, NULL));
+		EXPECT_EQ(EFAULT, errno);
+	}
 	ASSERT_EQ(0, timer_delete(t));
 
 	/* A clock that is none, a signal out of range, a notification that is none. */
