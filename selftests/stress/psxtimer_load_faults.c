@@ -13,8 +13,10 @@
  *
  *   psxtimer_load_faults MODULE.ko [--window N] [-v]
  *
+ * PSX_FAILSLAB_VERBOSE=1 in the environment has failslab log each failure.
+ *
  * Needs root, debugfs, and the module unloaded. Leaves it unloaded, and
- * failslab as it found it. Prints TAP.
+ * failslab's filters as it found them. Prints TAP.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -54,6 +56,12 @@ static int read_file(const char *path, char *buf, size_t len)
 		return -1;
 	buf[n] = 0;
 	return 0;
+}
+
+static void restore(const char *gfp, const char *filter)
+{
+	write_file(FAILSLAB "ignore-gfp-wait", gfp);
+	write_file(FAILSLAB "cache-filter", filter);
 }
 
 /* Arm fail-nth for this thread; -1 on error. */
@@ -115,7 +123,7 @@ static int device_works(void)
 
 int main(int argc, char **argv)
 {
-	char saved[32] = "Y\n";
+	char saved_gfp[32] = "Y\n", saved_filter[32] = "N\n";
 	int window = 64, verbose = 0, ko, err, bad = 0, failed = 0, loaded_anyway = 0, n;
 	long total, left;
 	struct stat st;
@@ -137,9 +145,15 @@ int main(int argc, char **argv)
 		printf("Bail out! %s: %s, or psxtimer is loaded\n", argv[1], strerror(errno));
 		return 1;
 	}
-	/* GFP_KERNEL allocations are exempt unless failslab is told otherwise. */
-	read_file(FAILSLAB "ignore-gfp-wait", saved, sizeof(saved));
-	if (write_file(FAILSLAB "ignore-gfp-wait", "N") || write_file(FAILSLAB "verbose", getenv("PSX_FAILSLAB_VERBOSE") ? "1" : "0")) {
+	/*
+	 * GFP_KERNEL allocations are exempt unless failslab is told
+	 * otherwise, and every cache is in play (fault_test filters them).
+	 */
+	read_file(FAILSLAB "ignore-gfp-wait", saved_gfp, sizeof(saved_gfp));
+	read_file(FAILSLAB "cache-filter", saved_filter, sizeof(saved_filter));
+	if (write_file(FAILSLAB "ignore-gfp-wait", "N") ||
+	    write_file(FAILSLAB "cache-filter", "N") ||
+	    write_file(FAILSLAB "verbose", getenv("PSX_FAILSLAB_VERBOSE") ? "1" : "0")) {
 		printf("Bail out! cannot configure %s: %s\n", FAILSLAB, strerror(errno));
 		return 1;
 	}
@@ -161,10 +175,10 @@ int main(int argc, char **argv)
 	left = get_nth();
 	set_nth(0);
 	total = 1000000 - left;
-	if (err || left <= 0 || unload()) {
+	if (err || left <= 0 || total <= 0 || unload()) {
 		printf("not ok 1 load_faults: a load without faults works and counts its allocations (%s, %ld left)\n",
 		       strerror(-err), left);
-		write_file(FAILSLAB "ignore-gfp-wait", saved);
+		restore(saved_gfp, saved_filter);
 		return 1;
 	}
 	printf("ok 1 load_faults: a load without faults makes %ld injectable allocations\n", total);
@@ -216,6 +230,6 @@ int main(int argc, char **argv)
 		err = unload();
 	printf("%sok 4 load_faults: the module loads and unloads after them%s%s\n", err ? "not " : "",
 	       err ? ": " : "", err ? strerror(-err) : "");
-	write_file(FAILSLAB "ignore-gfp-wait", saved);
+	restore(saved_gfp, saved_filter);
 	return bad || err;
 }
