@@ -11,6 +11,7 @@
  * nothing. Needs the debug kernel (CONFIG_FAULT_INJECTION_DEBUG_FS); skips
  * elsewhere.
  */
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "kselftest_harness.h"
 
 #define FAIL_ALLOC "/sys/kernel/debug/psxtimer/fail_alloc"
+#define FAILSLAB "/sys/kernel/debug/failslab/"
 #define MAX_POINTS 32
 
 static int write_file(const char *path, const char *s)
@@ -33,13 +35,26 @@ static int write_file(const char *path, const char *s)
 	return ok ? 0 : -1;
 }
 
+static void read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n > 0)
+		buf[n] = 0;
+}
+
 /* Quiet injections, and failslab never picks a cache of the kernel's. */
 static int setup_injection(void)
 {
 	if (access(FAIL_ALLOC, F_OK))
 		return -1;
 	if (write_file(FAIL_ALLOC "/verbose", "0") ||
-	    write_file("/sys/kernel/debug/failslab/cache-filter", "Y"))
+	    write_file(FAILSLAB "cache-filter", "Y"))
 		return -2;
 	return 0;
 }
@@ -233,6 +248,14 @@ static int port_create(int fd)
 	return 0;
 }
 
+/* A port that works: polled, it has nothing yet. */
+static int port_is_empty(int port)
+{
+	struct pollfd pfd = { .fd = port, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 0;
+}
+
 static int no_fd_left(int fd)
 {
 	return next_fd() == fd_before ? 0 : -1;
@@ -344,6 +367,56 @@ TEST_F(fault, port_create)
 
 	TH_LOG("port create: %d allocations", n);
 	EXPECT_EQ(1, n);
+}
+
+/*
+ * The kernel's own allocations of a port create failing too (the port's
+ * file, its dentry): failslab's cache filter off and GFP_KERNEL in play,
+ * for this test only. A refused create must be ENOMEM with no fd left
+ * behind, the file's failure included, which frees the port it was made
+ * for. Some failures the kernel survives (kmemleak falls back on its pool
+ * for its own records): then the port is made and works.
+ */
+TEST_F(fault, port_create_when_the_kernel_cannot_make_its_file)
+{
+	char gfp[8] = "Y", filter[8] = "Y", verbose[8] = "2";
+	int n, err, hit, refused = 0, survived = 0, bad = 0;
+
+	read_file(FAILSLAB "ignore-gfp-wait", gfp, sizeof(gfp));
+	read_file(FAILSLAB "cache-filter", filter, sizeof(filter));
+	read_file(FAILSLAB "verbose", verbose, sizeof(verbose));
+	ASSERT_EQ(0, write_file(FAILSLAB "verbose", "0"));
+	ASSERT_EQ(0, write_file(FAILSLAB "ignore-gfp-wait", "N"));
+	ASSERT_EQ(0, write_file(FAILSLAB "cache-filter", "N"));
+	for (n = 1; n <= MAX_POINTS; n++) {
+		note_fd(self->fd);
+		fail_nth(n);
+		err = port_create(self->fd);
+		hit = injected();
+		if (!hit || !err) {
+			if (err || !port_is_empty(port_fd) || close_port(self->fd))
+				bad++;
+			if (!hit)
+				break;
+			survived++;
+			continue;
+		}
+		refused++;
+		if (err != -ENOMEM || no_fd_left(self->fd)) {
+			TH_LOG("failure %d: port create returned %d, fd %d free before, %d now",
+			       n, err, fd_before, next_fd());
+			bad++;
+		}
+	}
+	write_file(FAILSLAB "ignore-gfp-wait", gfp);
+	write_file(FAILSLAB "cache-filter", filter);
+	write_file(FAILSLAB "verbose", verbose);
+	TH_LOG("port create, the kernel's allocations too: %d refused, %d survived", refused,
+	       survived);
+	EXPECT_GT(MAX_POINTS, n);
+	EXPECT_EQ(0, bad);
+	/* psxtimer's check, the port's kzalloc, then at least the file. */
+	EXPECT_LE(3, refused);
 }
 
 /* The association itself allocates nothing: the event lives in the timer. */
