@@ -152,6 +152,37 @@ TEST_F(timer, bad_create_arguments)
 	EXPECT_EQ(2, psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, NULL));
 }
 
+/* Delete and getoverrun: a reserved word that is not zero is EINVAL, and changes nothing. */
+TEST_F(timer, delete_and_getoverrun_check_their_reserved_words)
+{
+	unsigned long cmds[] = { PSXTIMER_IOC_TIMER_GETOVERRUN, PSXTIMER_IOC_TIMER_DELETE };
+	struct psxtimer_timer t;
+	int id, i, w;
+
+	id = psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, NULL);
+	ASSERT_LE(0, id);
+	for (i = 0; i < (int)ARRAY_SIZE(cmds); i++) {
+		for (w = 0; w < 2; w++) {
+			memset(&t, 0, sizeof(t));
+			t.timer_id = id;
+			t.overrun = -7;
+			t.__reserved[w] = 1u << (w * 31);
+			EXPECT_EQ(-1, ioctl(self->fd, cmds[i], &t));
+			EXPECT_EQ(EINVAL, errno);
+			EXPECT_EQ(-7, t.overrun);
+		}
+	}
+	/* Still there, and its overrun written where it belongs. */
+	memset(&t, 0, sizeof(t));
+	t.timer_id = id;
+	t.overrun = -7;
+	EXPECT_EQ(0, ioctl(self->fd, PSXTIMER_IOC_TIMER_GETOVERRUN, &t));
+	EXPECT_EQ(0, t.overrun);
+	EXPECT_EQ(id, t.timer_id);
+	EXPECT_EQ(0, t.__reserved[0] | t.__reserved[1]);
+	EXPECT_EQ(0, psx_delete(self->fd, id));
+}
+
 TEST_F(timer, bad_pointers_are_efault)
 {
 	long page = sysconf(_SC_PAGESIZE);
