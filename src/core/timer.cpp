@@ -189,13 +189,10 @@ extern "C" int psx_timer_settime(psx_proc *p, int id, int flags,
 
 extern "C" int psx_timer_gettime(psx_proc *p, int id, psx_itimerspec *value)
 {
-	psx_itimer *it = timer_grab(p, id);
-
-	if (!it)
-		return -PSX_EINVAL;
-	it->it_backend->timer_gettime(it, value);
-	timer_release(p, it);
-	return 0;
+	return timer_read(p, id, [value](psx_itimer *it) {
+		it->it_backend->timer_gettime(it, value);
+		return 0;
+	});
 }
 
 extern "C" int psx_timer_delete(psx_proc *p, int id)
@@ -210,20 +207,14 @@ extern "C" int psx_timer_delete(psx_proc *p, int id)
 
 extern "C" int psx_timer_getoverrun(psx_proc *p, int id)
 {
-	psx_itimer *it = timer_grab(p, id);
-
-	if (!it)
-		return -PSX_EINVAL;
-	int overrun = 0;
-
-	if (is_signal(it->it_notify))
-		overrun = psx_sig_getoverrun(it->kt);
-	else if (is_port(it->it_notify))
+	return timer_read(p, id, [](psx_itimer *it) {
+		if (is_signal(it->it_notify))
+			return psx_sig_getoverrun(it->kt);
 		/* Divergence: illumos's is it_overrun, 0 for a port timer. */
-		overrun = psx_port_getoverrun(it->kt);
-
-	timer_release(p, it);
-	return overrun;
+		if (is_port(it->it_notify))
+			return psx_port_getoverrun(it->kt);
+		return 0;
+	});
 }
 
 /* Not in illumos: what /proc/PID/timers is to Linux, for `psxtimer stat`. */

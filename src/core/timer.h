@@ -112,6 +112,36 @@ void timer_release(psx_proc *p, psx_itimer *it);
 void timer_delete_grabbed(psx_proc *p, int id, psx_itimer *it);
 int timer_next_used(psx_proc *p, int id);
 
+/*
+ * read(it) for a call that only reads a timer (gettime, getoverrun), as if
+ * it had grabbed it. While nobody holds the timer's ITLK, p_lock keeps
+ * anyone from taking it, so read runs under p_lock alone: one round trip
+ * of p_lock instead of timer_grab's and timer_release's two. If somebody
+ * holds it, read waits for it through timer_grab, as in illumos. -EINVAL
+ * for an id timer_grab refuses. read must not sleep.
+ */
+template <typename Read> int timer_read(psx_proc *p, int id, Read read)
+{
+	{
+		PLockGuard guard(p->kp);
+
+		if (id < 0 || id >= p->p_itimer_sz || !p->p_itimer[id])
+			return -PSX_EINVAL;
+		psx_itimer *it = p->p_itimer[id];
+
+		if (!it->it_lock) /* neither ITLK_LOCKED nor ITLK_REMOVE */
+			return read(it);
+	}
+	psx_itimer *it = timer_grab(p, id);
+
+	if (!it)
+		return -PSX_EINVAL;
+	int ret = read(it);
+
+	timer_release(p, it);
+	return ret;
+}
+
 /* Undo what timer_create set up for notification (timer.cpp). */
 void notify_teardown(psx_itimer *it);
 

@@ -11,7 +11,10 @@
  *                into signal.c and port.c
  *     a timer's sig_lock (signal.c), then the siglock; port->lock;
  *     hrtimer base locks
- *     p_lock     a leaf: taken under ITLK, never with anything inside
+ *     p_lock     taken under ITLK, with nothing inside, but for gettime
+ *                and getoverrun, which read a timer nobody has locked
+ *                under p_lock alone (timer_read): sig_lock, then the
+ *                siglock, inside it
  * The hrtimer callback takes sig_lock then the siglock, or port->lock,
  * never ITLK or p_lock.
  */
