@@ -85,7 +85,9 @@ struct psx_ktimer {
 			struct k_itimer *ktmr;	/* for its sigq (signal.c) */
 #endif
 			struct pid *sig_pid;	/* the target: a thread, or the process */
-			struct pid *sig_tgid;	/* the process, whose siglock stat takes */
+			struct pid *sig_tgid;	/* SIGEV_THREAD_ID: the process, whose
+						 * siglock stat takes; else NULL
+						 */
 			enum pid_type sig_type;
 			spinlock_t sig_lock;	/* a fire, and a latch (signal.c) */
 			u64 sig_carry;		/* expirations for the next fire to count */

@@ -228,7 +228,8 @@ int psx_sig_setup(struct psx_ktimer *kt, int signo, int timer_id,
 	q->info.si_value.sival_ptr = (void __user *)(unsigned long)value;
 
 	kt->sig_pid = target;
-	kt->sig_tgid = get_pid(task_tgid(current));
+	/* A process-directed timer's target is the process already. */
+	kt->sig_tgid = tid ? get_pid(task_tgid(current)) : NULL;
 	kt->sig_type = type;
 	spin_lock_init(&kt->sig_lock);
 	return 0;
@@ -241,7 +242,7 @@ void psx_sig_teardown(struct psx_ktimer *kt)
 		return;
 	sig_free(kt);
 	put_pid(kt->sig_pid);
-	put_pid(kt->sig_tgid);
+	put_pid(kt->sig_tgid);	/* NULL for a process-directed timer: nothing */
 }
 
 /*
@@ -375,7 +376,7 @@ void psx_sig_stat(struct psx_ktimer *kt, struct psx_timer_stat *st)
 	st->signo = q->info.si_signo;
 	st->value = (unsigned long)q->info.si_value.sival_ptr;
 	rcu_read_lock();
-	t = pid_task(kt->sig_tgid, PIDTYPE_TGID);
+	t = pid_task(kt->sig_tgid ?: kt->sig_pid, PIDTYPE_TGID);
 	spin_lock_irqsave(&kt->sig_lock, sflags);
 	if (t && psx_lock_task_sighand(t, &flags)) {
 		latch_taken(kt);
