@@ -7,7 +7,9 @@
 #   make check      every test tier; ends with "N passed, N failed"
 #   make bench      psxtimer vs the kernel's POSIX timers: table, JSON, plot, and
 #                   the instruction counts gated against bench/baseline.json
-#                   (UPDATE_BASELINE=1 writes it instead)
+#                   (UPDATE_BASELINE=1 writes it instead); KERNEL=rt (or any
+#                   other of scripts/lib.sh) runs it there, against
+#                   bench/baseline-rt.json
 #   make stress     minutes of random timer traffic on the debug kernel
 #   make fuzz       a million malformed ioctls on the debug kernel
 #   make install    module, library, header, pkg-config file, tool, interposer
@@ -43,7 +45,7 @@ check:
 
 bench:
 	scripts/setup
-	scripts/bench $(if $(filter-out 0,$(UPDATE_BASELINE)),--update-baseline)
+	scripts/bench $(if $(KERNEL),--kernel $(KERNEL)) $(if $(filter-out 0,$(UPDATE_BASELINE)),--update-baseline)
 
 # STRESS_ARGS / FUZZ_ARGS replace the defaults (scripts/robust).
 stress:
