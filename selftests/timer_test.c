@@ -1018,6 +1018,192 @@ TEST_F_TIMEOUT(timer, eight_threads_race, 180)
 	}
 }
 
+/*
+ * delete and settime against running callbacks: 8 threads, each with a
+ * timer of its own that it creates, arms at 200 us periodic, re-arms,
+ * disarms and deletes, and 4 periodic 200 us timers that all of them
+ * re-arm, disarm and read at once. The signals stay blocked, so the
+ * callbacks both send (after a thread took the last one) and count
+ * overruns (while it is queued) under the siglock that sigtimedwait
+ * takes too; random pauses of up to two periods land the calls at every
+ * point of a callback. On PREEMPT_RT the callbacks run in the softirq
+ * thread and can be preempted in the middle, so a cancel finds them
+ * running and must wait for them: hrtimer_cancel() blocks on the softirq
+ * side's expiry lock (hrtimer_cancel_wait_running), where a cancel that
+ * spun on hrtimer_try_to_cancel() in a SCHED_FIFO thread above the softirq
+ * thread would never let the callback finish (tried: an RCU stall, then
+ * the timeout). A bounded number of rounds: a livelock or lost wakeup is
+ * the harness's timeout, a splat the log scan's; every call must answer
+ * as documented.
+ */
+#define CB_THREADS 8
+#define CB_SHARED 4
+#define CB_PERIOD 200000LL
+
+struct cb_racer {
+	int fd, index, rounds, shared[CB_SHARED];
+	int bad, fires;
+};
+
+static void cb_pause(unsigned int *seed)
+{
+	unsigned int us = rand_r(seed) % (2 * CB_PERIOD / 1000);
+
+	if (us > CB_PERIOD / 1000)
+		sched_yield();
+	else
+		usleep(us);
+}
+
+/* Take whatever is queued of sig, without waiting. */
+static void cb_drain(int sig)
+{
+	struct timespec zero = { 0 };
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	while (sigtimedwait(&set, NULL, &zero) == sig)
+		;
+}
+
+/* Count and name each answer that is not the documented one. */
+#define CB_CHECK(r, cond)							\
+	do {									\
+		if (!(cond)) {							\
+			(r)->bad++;						\
+			fprintf(stderr, "# thread %d: %s at line %d\n",		\
+				(r)->index, #cond, __LINE__);			\
+		}								\
+	} while (0)
+
+static void *cb_race(void *arg)
+{
+	struct cb_racer *r = arg;
+	int own_sig = SIGRTMIN + r->index, shared_sig = SIGRTMIN + CB_THREADS;
+	unsigned int seed = gettid_();
+	struct psxtimer_itimerspec v = { 0 }, old = { 0 };
+	int round, k, id, ret;
+	siginfo_t si;
+
+	for (round = 0; round < r->rounds; round++) {
+		struct psxtimer_sigevent sev = psx_sev(PSXTIMER_SIGEV_SIGNAL, shared_sig, round);
+
+		/* Half to this thread alone, half to the process. */
+		if (round % 2) {
+			sev = psx_sev(PSXTIMER_SIGEV_THREAD_ID, own_sig, round);
+			sev.sigev_tid = gettid_();
+		}
+		id = psx_create(r->fd, PSXTIMER_CLOCK_MONOTONIC, &sev);
+		CB_CHECK(r, id >= CB_SHARED);
+		if (id < 0)
+			continue;
+		CB_CHECK(r, !psx_settime(r->fd, id, 0, CB_PERIOD, CB_PERIOD, NULL));
+		if (round % 2) {
+			/*
+			 * Running: its first signal arrives (liveness, not
+			 * speed), after any the last round's left queued.
+			 */
+			do {
+				ret = wait_sig(own_sig, &si, 10000);
+			} while (!ret && si.si_value.sival_int != round);
+			CB_CHECK(r, !ret);
+			r->fires++;
+		}
+		for (k = 0; k < 4; k++) {
+			int s = r->shared[rand_r(&seed) % CB_SHARED];
+
+			cb_pause(&seed);
+			switch (rand_r(&seed) % 6) {
+			case 0:	/* re-arm our own; it was armed by us or disarmed */
+				CB_CHECK(r, !psx_settime(r->fd, id, 0, CB_PERIOD, CB_PERIOD, &old));
+				CB_CHECK(r, ts_ns(&old.it_interval) == CB_PERIOD);
+				break;
+			case 1:	/* disarm our own: it reads back disarmed */
+				CB_CHECK(r, !psx_settime(r->fd, id, 0, 0, CB_PERIOD, NULL));
+				CB_CHECK(r, !psx_gettime(r->fd, id, &v));
+				CB_CHECK(r, ts_ns(&v.it_value) == 0);
+				break;
+			case 2:	/* re-arm a shared one */
+				CB_CHECK(r, !psx_settime(r->fd, s, 0, CB_PERIOD, CB_PERIOD, NULL));
+				break;
+			case 3:	/* disarm a shared one, briefly */
+				CB_CHECK(r, !psx_settime(r->fd, s, 0, 0, 0, NULL));
+				cb_pause(&seed);
+				CB_CHECK(r, !psx_settime(r->fd, s, 0, CB_PERIOD, CB_PERIOD, NULL));
+				break;
+			case 4:
+				ret = psx_getoverrun(r->fd, rand_r(&seed) % 2 ? id : s);
+				CB_CHECK(r, ret >= 0);
+				break;
+			default:
+				cb_drain(rand_r(&seed) % 2 ? own_sig : shared_sig);
+				break;
+			}
+		}
+		/* Delete it while it runs, as often as not right after a fire. */
+		if (rand_r(&seed) % 2)
+			CB_CHECK(r, !psx_settime(r->fd, id, 0, CB_PERIOD, CB_PERIOD, NULL));
+		if (round % 2 && !wait_sig(own_sig, &si, 0))
+			r->fires++;
+		/* (Not deleted twice: another thread may have its id by then.) */
+		CB_CHECK(r, !psx_delete(r->fd, id));
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(timer, delete_and_settime_race_running_callbacks, 300)
+{
+	struct psxtimer_sigevent sev;
+	struct sched_param prio = { .sched_priority = 2 };
+	struct cb_racer r[CB_THREADS];
+	pthread_t th[CB_THREADS];
+	pthread_attr_t fifo;
+	int shared[CB_SHARED];
+	int i, fires = 0;
+	sigset_t set;
+
+	if (geteuid())
+		SKIP(return, "needs root (200 us periods on every thread, SCHED_FIFO)");
+	/* Every thread inherits the mask: the signals queue and coalesce. */
+	sigemptyset(&set);
+	for (i = 0; i <= CB_THREADS; i++)
+		sigaddset(&set, SIGRTMIN + i);
+	ASSERT_EQ(0, sigprocmask(SIG_BLOCK, &set, NULL));
+	for (i = 0; i < CB_SHARED; i++) {
+		sev = psx_sev(PSXTIMER_SIGEV_SIGNAL, SIGRTMIN + CB_THREADS, 100 + i);
+		shared[i] = psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, &sev);
+		ASSERT_EQ(i, shared[i]);
+		ASSERT_EQ(0, psx_settime(self->fd, i, 0, CB_PERIOD, CB_PERIOD, NULL));
+	}
+	/*
+	 * Half of them SCHED_FIFO 2, above the softirq thread (FIFO 1 on
+	 * PREEMPT_RT): one that spun on a callback it preempted would never
+	 * let it finish.
+	 */
+	ASSERT_EQ(0, pthread_attr_init(&fifo));
+	ASSERT_EQ(0, pthread_attr_setinheritsched(&fifo, PTHREAD_EXPLICIT_SCHED));
+	ASSERT_EQ(0, pthread_attr_setschedpolicy(&fifo, SCHED_FIFO));
+	ASSERT_EQ(0, pthread_attr_setschedparam(&fifo, &prio));
+	for (i = 0; i < CB_THREADS; i++) {
+		r[i] = (struct cb_racer){ .fd = self->fd, .index = i, .rounds = 150 };
+		memcpy(r[i].shared, shared, sizeof(shared));
+		ASSERT_EQ(0, pthread_create(&th[i], i % 2 ? &fifo : NULL, cb_race, &r[i]));
+	}
+	pthread_attr_destroy(&fifo);
+	for (i = 0; i < CB_THREADS; i++) {
+		ASSERT_EQ(0, pthread_join(th[i], NULL));
+		EXPECT_EQ(0, r[i].bad);
+		fires += r[i].fires;
+	}
+	/* The shared ones go while they run, their signals still queued. */
+	for (i = 0; i < CB_SHARED; i++)
+		EXPECT_EQ(0, psx_delete(self->fd, shared[i]));
+	EXPECT_EQ(0, psx_stat(self->fd, 0, NULL, 0));
+	TH_LOG("%d own-timer signals taken", fires);
+	EXPECT_LE(CB_THREADS * 150 / 2, fires);
+}
+
 TEST_F(timer, clock_calls)
 {
 	int clocks[] = { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME, CLOCK_TAI };
