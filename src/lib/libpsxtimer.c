@@ -22,6 +22,7 @@
 
 #include <linux/psxtimer.h>
 
+#include "abi.h"
 #include "psxtimer.h"
 
 #define NSEC 1000000000LL
@@ -30,11 +31,23 @@ static int dev_fd = -1;
 static pthread_once_t dev_once = PTHREAD_ONCE_INIT;
 static int dev_errno;
 
+/*
+ * Opened and checked once: a module of another ABI (abi.h) is as good as
+ * none, and every call fails with ENOSYS, before any ioctl of a layout it
+ * may not share reaches it.
+ */
 static void dev_open(void)
 {
+	char why[128];
+
 	dev_fd = open(PSXTIMER_DEVICE, O_RDWR | O_CLOEXEC);
-	if (dev_fd < 0)
+	if (dev_fd < 0) {
 		dev_errno = errno;
+	} else if (psx_abi_check(dev_fd, why, sizeof(why))) {
+		dev_errno = errno;
+		close(dev_fd);
+		dev_fd = -1;
+	}
 }
 
 /* The ioctl, with -1/errno; ENODEV-ish errors of open are reported as they came. */

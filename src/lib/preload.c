@@ -51,8 +51,9 @@
  * __timer_gettime64, and exports both those and the 32-bit time_t entry
  * points.
  *
- * Without the module (opening /dev/psxtimer fails, whatever the errno),
- * every call goes to the native implementation and the process says so in
+ * Without the module (opening /dev/psxtimer fails, whatever the errno, or
+ * the module speaks another ABI than this build: abi.h), every call goes
+ * to the native implementation and the process says so in
  * one line on stderr when it loads this module. With PSXTIMER_STRICT set
  * (to anything but "" or "0") the process exits at load instead, status
  * 127 and one line on stderr, before the program runs: a program that falls
@@ -79,6 +80,7 @@
 
 #include <linux/psxtimer.h>
 
+#include "abi.h"
 #include "psxtimer.h"
 
 #if __TIMESIZE == 32 && !defined(__USE_TIME_BITS64)
@@ -198,7 +200,7 @@ static void say(const char *why, const char *what)
 static void init(void)
 {
 	char why[128];
-	int fd;
+	int fd, rc;
 
 	native_create = native_sym("timer_create");
 	native_delete = native_sym("timer_delete");
@@ -223,11 +225,16 @@ static void init(void)
 	 */
 	fd = open(PSXTIMER_DEVICE, O_RDWR | O_CLOEXEC);
 	if (fd >= 0) {
+		/* A module of another ABI is as good as none (abi.h). */
+		rc = psx_abi_check(fd, why, sizeof(why));
 		close(fd);
-		module_ok = 1;
-		return;
+		if (!rc) {
+			module_ok = 1;
+			return;
+		}
+	} else {
+		snprintf(why, sizeof(why), "%s: %s", PSXTIMER_DEVICE, strerror(errno));
 	}
-	snprintf(why, sizeof(why), "%s: %s", PSXTIMER_DEVICE, strerror(errno));
 	if (strict_mode()) {
 		say(why, "PSXTIMER_STRICT is set: exiting");
 		_exit(127);
