@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite for src/kernel/dev.c: ioctl dispatch through the C++ core,
- * against real user memory (kunit_vm_mmap), as a process would see it.
+ * against real user memory (kunit_vm_mmap), as a process would see it, and
+ * the misc device's fixed minor.
  */
 #include <kunit/test.h>
+#include <linux/miscdevice.h>
 #include <linux/mman.h>
 #include <linux/uaccess.h>
 
@@ -76,10 +78,36 @@ static void unknown_ioctl_is_enotty(struct kunit *test)
 						 struct psxtimer_info), ubuf));
 }
 
+static const struct file_operations blocker_fops = {
+	.owner = THIS_MODULE,
+};
+
+/*
+ * The fixed minor held by another driver: psx_dev_register() fails with
+ * -EBUSY (and says so) instead of falling back to a dynamic minor, then
+ * works once the minor is free. /dev/psxtimer is gone in between: nothing
+ * else runs while the suites do.
+ */
+static void taken_minor_is_ebusy(struct kunit *test)
+{
+	struct miscdevice blocker = {
+		.minor = PSX_MISC_MINOR,
+		.name = "psxtimer_kunit_blocker",
+		.fops = &blocker_fops,
+	};
+
+	psx_dev_unregister();
+	KUNIT_ASSERT_EQ(test, 0, misc_register(&blocker));
+	KUNIT_EXPECT_EQ(test, -EBUSY, psx_dev_register());
+	misc_deregister(&blocker);
+	KUNIT_ASSERT_EQ(test, 0, psx_dev_register());
+}
+
 static struct kunit_case psx_dev_cases[] = {
 	KUNIT_CASE(info_ioctl_fills_user_buffer),
 	KUNIT_CASE(info_ioctl_bad_pointer_is_efault),
 	KUNIT_CASE(unknown_ioctl_is_enotty),
+	KUNIT_CASE(taken_minor_is_ebusy),
 	{}
 };
 

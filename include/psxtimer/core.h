@@ -112,6 +112,8 @@ unsigned long psx_proc_size(void);
 unsigned long psx_itimer_size(void);
 void psx_proc_init(struct psx_proc *p, struct psx_kproc *kp);
 void timer_exit(struct psx_proc *p);
+/* How many timers the table holds now (the glue's trace events). */
+int psx_proc_ntimers(struct psx_proc *p);
 
 /* One timer as PSXTIMER_IOC_STAT shows it (the uapi's psxtimer_stat_timer). */
 struct psx_timer_stat {

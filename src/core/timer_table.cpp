@@ -308,6 +308,13 @@ extern "C" void psx_proc_init(psx_proc *p, psx_kproc *kp)
 	p->kp = kp;
 }
 
+extern "C" int psx_proc_ntimers(psx_proc *p)
+{
+	PLockGuard guard(p->kp);
+
+	return p->p_ntimers;
+}
+
 /*
  * Delete every timer and free the table (process exit and exec). The
  * process has one thread left, or none running in psxtimer; p_lock not

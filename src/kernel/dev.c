@@ -21,6 +21,7 @@
 #include <psxtimer/kapi.h>
 
 #include "psxtimer.h"
+#include "trace.h"
 
 /* One layout for 32- and 64-bit callers: compat_ptr_ioctl is enough. */
 static_assert(sizeof(struct psxtimer_info) == 64);
@@ -141,11 +142,15 @@ static long psx_ioctl_create(void __user *uarg)
 			       (arg.flags & PSXTIMER_CREATE_SIGEVENT) ? &sev : NULL, &id, &it);
 	if (err)
 		return err;
+	psx_ktimer_of(it)->trace_tgid = task_tgid_nr(current);
+	psx_ktimer_of(it)->trace_id = id;
 	/*
 	 * Write only the id back, while the timer is still locked: on a
 	 * fault, that very timer goes, before any other thread could reach it.
 	 */
 	err = put_user(id, (__s32 __user *)(uarg + offsetof(struct psxtimer_create, timer_id)));
+	if (!err)
+		trace_psxtimer_create(id, &arg);	/* before anything else can */
 	psx_timer_create_done(p, it, err);
 	return err;
 }
@@ -175,8 +180,12 @@ static long psx_ioctl_settime(void __user *uarg)
 	err = psx_timer_settime(p, arg.timer_id, arg.flags & ~PSXTIMER_SETTIME_NO_OLD,
 				(struct psx_itimerspec *)&arg.new_value,
 				no_old ? NULL : (struct psx_itimerspec *)&arg.old_value);
-	if (err || no_old)
+	if (err)
 		return err;
+	trace_psxtimer_settime(arg.timer_id, arg.flags, &arg.new_value,
+			       no_old ? NULL : &arg.old_value);
+	if (no_old)
+		return 0;
 	/*
 	 * Divergence: the new value is set when a bad old-value buffer fails
 	 * here (Linux's order); illumos copies the old value out first.
@@ -227,8 +236,12 @@ static long psx_ioctl_timer(unsigned int cmd, void __user *uarg)
 	p = table_of_current();
 	if (IS_ERR(p))
 		return PTR_ERR(p);
-	if (cmd == PSXTIMER_IOC_TIMER_DELETE)
-		return psx_timer_delete(p, id);
+	if (cmd == PSXTIMER_IOC_TIMER_DELETE) {
+		ret = psx_timer_delete(p, id);
+		if (!ret)
+			trace_psxtimer_delete(id);
+		return ret;
+	}
 	ret = psx_timer_getoverrun(p, id);
 	if (ret < 0)
 		return ret;
@@ -360,17 +373,24 @@ out_count:
  */
 #define BATCH_CHUNK 8
 
-/* One op of a batch, as its own ioctl would do it; p NULL: no timers yet. */
+/*
+ * One op of a batch, as its own ioctl would do it, trace event included;
+ * p NULL: no timers yet.
+ */
 static int batch_do(struct psx_proc *p, struct psxtimer_batch_op *op)
 {
 	struct psx_itimerspec *old = (struct psx_itimerspec *)&op->old_value;
+	int err;
 
 	switch (op->op) {
 	case PSXTIMER_BATCH_SETTIME:
 		if (!p)
 			return -EINVAL;
-		return psx_timer_settime(p, op->timer_id, op->flags,
-					 (struct psx_itimerspec *)&op->value, old);
+		err = psx_timer_settime(p, op->timer_id, op->flags,
+					(struct psx_itimerspec *)&op->value, old);
+		if (!err)
+			trace_psxtimer_settime(op->timer_id, op->flags, &op->value, &op->old_value);
+		return err;
 	case PSXTIMER_BATCH_GETTIME:
 		if (op->flags || !p)
 			return -EINVAL;
@@ -463,16 +483,39 @@ static const struct file_operations psx_fops = {
 	.llseek = noop_llseek,
 };
 
+/*
+ * A fixed minor, so that the module loads on first use: depmod turns the
+ * two aliases into a modules.devname line, from which kmod static-nodes has
+ * /dev/psxtimer (c 10:248) made at boot, and the first open() of that node
+ * makes misc_open() request "char-major-10-248", which modprobe finds here.
+ * 248 is in 243-254, which Documentation/admin-guide/devices.txt reserves
+ * "for local use": no minor of include/linux/miscdevice.h or devices.txt is
+ * there (the last one assigned is RFKILL_MINOR, 242), and the kernel hands
+ * out dynamic minors below 128 (6.1) or above MISC_DYNAMIC_MINOR (255),
+ * never in between, so no driver of the kernel's can hold it. Another
+ * module of the local range might (OpenZFS's /dev/zfs is 249): then
+ * misc_register() fails with -EBUSY and psxtimer does not load, rather than
+ * take a dynamic minor that a static /dev/psxtimer would not point to.
+ */
 static struct miscdevice psx_miscdev = {
-	.minor = MISC_DYNAMIC_MINOR,
+	.minor = PSX_MISC_MINOR,
 	.name = "psxtimer",
 	.fops = &psx_fops,
 	.mode = 0666,
 };
+MODULE_ALIAS_MISCDEV(PSX_MISC_MINOR);
+MODULE_ALIAS("devname:psxtimer");
 
 int psx_dev_register(void)
 {
-	return misc_register(&psx_miscdev);
+	int err = misc_register(&psx_miscdev);
+
+	if (err == -EBUSY)
+		pr_err("misc minor %d is taken by another driver (see /proc/misc): no /dev/psxtimer\n",
+		       PSX_MISC_MINOR);
+	else if (err)
+		pr_err("cannot register /dev/psxtimer: %d\n", err);
+	return err;
 }
 
 void psx_dev_unregister(void)

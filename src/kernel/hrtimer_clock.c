@@ -17,6 +17,7 @@
 
 #include "compat.h"
 #include "psxtimer.h"
+#include "trace.h"
 
 static const clockid_t base_clock[] = {
 	[PSX_BASE_REALTIME] = CLOCK_REALTIME,
@@ -100,6 +101,7 @@ static enum hrtimer_restart psx_hrtimer_fn(struct hrtimer *hrt)
 	/* Every period that passed is an expiration: missed ones too. */
 	if (kt->interval)
 		count = psx_hrtimer_forward(hrt, kt->interval);
+	trace_psxtimer_fire(kt, count);
 	if (!timer_fire((struct psx_itimer *)kt->core, count))
 		return HRTIMER_NORESTART;	/* nobody hears it any more */
 	return kt->interval ? HRTIMER_RESTART : HRTIMER_NORESTART;

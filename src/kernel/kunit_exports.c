@@ -21,6 +21,8 @@
 EXPORT_SYMBOL_IF_KUNIT(psx_tunables_resolve);
 EXPORT_SYMBOL_IF_KUNIT(psx_core_info);
 EXPORT_SYMBOL_IF_KUNIT(psx_dev_ioctl);
+EXPORT_SYMBOL_IF_KUNIT(psx_dev_register);
+EXPORT_SYMBOL_IF_KUNIT(psx_dev_unregister);
 EXPORT_SYMBOL_IF_KUNIT(psx_kproc_alloc);
 EXPORT_SYMBOL_IF_KUNIT(psx_kproc_free);
 EXPORT_SYMBOL_IF_KUNIT(psx_kproc_table);

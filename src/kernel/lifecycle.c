@@ -35,6 +35,7 @@
 
 #include "compat.h"
 #include "psxtimer.h"
+#include "trace.h"
 
 /*
  * The probes' prototypes must be their tracepoints' (compat.h says which
@@ -186,12 +187,15 @@ struct psx_proc *psx_proc_current(bool create)
 static void psx_proc_work(struct callback_head *cb)
 {
 	struct psx_kproc *kp = container_of(cb, struct psx_kproc, work);
+	/* Counted only for the event, and only while it is enabled. */
+	int n = trace_psxtimer_cleanup_enabled() ? psx_proc_ntimers(psx_kproc_table(kp)) : 0;
 
 	if (test_bit(PSX_KP_EXIT, &kp->flags)) {
 		spin_lock(&psx_procs_lock);
 		hash_del_rcu(&kp->node);
 		spin_unlock(&psx_procs_lock);
 		timer_exit(psx_kproc_table(kp));
+		trace_psxtimer_cleanup(PSX_TRACE_EXIT, n);
 		psx_count_proc(-1);
 		psx_kproc_put(kp);
 		return;
@@ -199,6 +203,7 @@ static void psx_proc_work(struct callback_head *cb)
 	clear_bit(PSX_KP_WORK, &kp->flags);
 	if (test_and_clear_bit(PSX_KP_EXEC, &kp->flags)) {
 		timer_exit(psx_kproc_table(kp));	/* POSIX: exec deletes timers */
+		trace_psxtimer_cleanup(PSX_TRACE_EXEC, n);
 		/*
 		 * Linux drops every timer signal queued before exec
 		 * (begin_new_exec() runs flush_itimer_signals()); ours went

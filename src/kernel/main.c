@@ -78,10 +78,8 @@ static int __init psx_init(void)
 	if (err)
 		goto out_cache;
 	err = psx_dev_register();
-	if (err) {
-		pr_err("cannot register /dev/psxtimer: %d\n", err);
+	if (err)
 		goto out_lifecycle;
-	}
 	psx_debugfs_init();
 	psx_core_info(&info);
 	timer_max = info.timer_max;

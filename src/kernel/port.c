@@ -38,6 +38,7 @@
 
 #include "compat.h"
 #include "psxtimer.h"
+#include "trace.h"
 
 struct psx_port {
 	spinlock_t lock;
@@ -161,6 +162,7 @@ int psx_port_fire(struct psx_ktimer *kt, unsigned long long count)
 			ev->pending = psx_count_add(0, count);
 			ev->queued = true;
 			list_add_tail(&ev->qnode, &port->queue);
+			trace_psxtimer_port_queued(kt, ev->pending);
 			wake_up_interruptible_poll(&port->wq, EPOLLIN | EPOLLRDNORM);
 		}
 	}
@@ -216,6 +218,8 @@ static int port_take(struct psx_port *port, struct psxtimer_port_event *out,
 			.source = PSXTIMER_PORT_SOURCE_TIMER,
 		};
 		WRITE_ONCE(ev->overrun_last, ev->pending - 1);
+		trace_psxtimer_port_read(container_of(ev, struct psx_ktimer, portev),
+					 ev->pending);
 		ev->pending = 0;
 		n++;
 	}

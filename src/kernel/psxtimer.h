@@ -25,6 +25,7 @@
 #include "compat.h"
 
 struct psx_proc;
+struct psx_itimer;
 
 /*
  * The kernel half of a process's timer table, keyed by its signal_struct
@@ -73,6 +74,8 @@ struct psx_ktimer {
 	struct hrtimer hrt;
 	clockid_t hrt_clock;		/* the clock hrt was set up on */
 	ktime_t interval;		/* 0: one-shot */
+	pid_t trace_tgid;		/* whose timer, for the trace events (trace.h): */
+	int trace_id;			/* set at create, before it can fire */
 	wait_queue_head_t it_cv;
 #ifdef CONFIG_DEBUG_LOCK_ALLOC
 	struct lockdep_map itlk_map;	/* ITLK_LOCKED, for lockdep (sync.c) */
@@ -108,6 +111,12 @@ static inline int psx_count_add(int n, u64 count)
 	u64 sum = (u64)n + count;
 
 	return sum > INT_MAX ? INT_MAX : (int)sum;
+}
+
+/* The glue's half of a core timer: one allocation holds both (mem.c). */
+static inline struct psx_ktimer *psx_ktimer_of(struct psx_itimer *it)
+{
+	return container_of((void *)it, struct psx_ktimer, core);
 }
 
 /* sync.c: a new timer's ITLK lockdep map. */
@@ -188,7 +197,8 @@ struct file *psx_port_file(unsigned int flags);
 /* hrtimer_clock.c */
 void psx_ktimer_init_hrtimer(struct psx_ktimer *kt);
 
-/* dev.c */
+/* dev.c: /dev/psxtimer, the misc device 10:PSX_MISC_MINOR (see there). */
+#define PSX_MISC_MINOR 248
 int psx_dev_register(void);
 void psx_dev_unregister(void);
 long psx_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg);

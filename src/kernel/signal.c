@@ -49,6 +49,7 @@
 
 #include "compat.h"
 #include "psxtimer.h"
+#include "trace.h"
 
 /*
  * The loop of the kernel's lock_task_sighand(): t->sighand may be replaced
@@ -259,6 +260,7 @@ static void latch_taken(struct psx_ktimer *kt)
 		WRITE_ONCE(kt->sig_overrun_last, q->info.si_overrun);
 		/* The count before the flag: pairs with psx_sig_getoverrun(). */
 		smp_store_release(&kt->sig_inflight, false);
+		trace_psxtimer_signal_taken(kt, q->info.si_overrun);
 	}
 }
 
@@ -298,6 +300,7 @@ int psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 	if (!list_empty(&q->list)) {
 		/* Still queued: these expirations are overruns. */
 		q->info.si_overrun = psx_count_add(q->info.si_overrun, count);
+		trace_psxtimer_signal_overrun(kt, count, q->info.si_overrun);
 		unlock_task_sighand(t, &flags);
 		goto out_unlock;
 	}
@@ -331,6 +334,10 @@ int psx_sig_fire(struct psx_ktimer *kt, unsigned long long count)
 		else
 			kt->sig_carry = count - 1;
 	}
+	/* Taken at once, it carried no overruns: the next fire counts them. */
+	if (sent)
+		trace_psxtimer_signal_queued(kt, q->info.si_signo,
+					     kt->sig_carry ? 0 : psx_count_add(0, count - 1));
 	unlock_task_sighand(t, &flags);
 out_unlock:
 	spin_unlock_irqrestore(&kt->sig_lock, sflags);

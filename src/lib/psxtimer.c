@@ -5,6 +5,9 @@
  *   psxtimer info        version, limits and counters of the loaded module
  *   psxtimer stat [PID]  a process's timers (PSXTIMER_IOC_STAT); without a
  *                        PID, every process with timers that we may see
+ *   psxtimer trace [PID] the module's trace events (events/psxtimer/ in
+ *                        tracefs) of a process, readably, until it exits;
+ *                        without a PID, of every process
  *   psxtimer demo        what `make run` shows: a periodic timer with signals
  *                        and overruns, a port with several timers, and the
  *                        stat table of the demo's own timers
@@ -25,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -556,12 +560,296 @@ static int cmd_demo(void)
 	return rc;
 }
 
+/* ---- trace --------------------------------------------------------------- */
+
+/*
+ * psxtimer's trace events (the module's src/kernel/trace.h) through an
+ * instance of tracefs of our own, so that nobody else's tracing changes:
+ * the events enabled there, filtered on the process, on the "global"
+ * trace clock, read from its trace_pipe and printed readably until a
+ * signal, or until the process traced exits. The instance goes when we do.
+ */
+static const char *const tracefs_dirs[] = {
+	"/sys/kernel/tracing", "/sys/kernel/debug/tracing", NULL
+};
+static char trace_dir[128];
+static int trace_stop;		/* a signal came: atomics, safe in a handler */
+
+static void trace_on_signal(int sig)
+{
+	(void)sig;
+	__atomic_store_n(&trace_stop, 1, __ATOMIC_RELAXED);
+}
+
+static int trace_write(const char *file, const char *what)
+{
+	char path[192];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), "%s/%s", trace_dir, file);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "psxtimer: trace: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	ok = write(fd, what, strlen(what)) == (ssize_t)strlen(what);
+	if (!ok)
+		fprintf(stderr, "psxtimer: trace: writing '%s' to %s: %s\n", what, path,
+			strerror(errno));
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* The value of KEY= in an event's fields, as a number; dflt without it. */
+static long long field(const char *fields, const char *key, long long dflt)
+{
+	size_t len = strlen(key);
+	const char *p = fields;
+
+	while ((p = strstr(p, key))) {
+		if ((p == fields || p[-1] == ' ') && p[len] == '=')
+			return strtoll(p + len + 1, NULL, 0);
+		p += len;
+	}
+	return dflt;
+}
+
+/* The word after KEY=, for the fields the kernel prints symbolically. */
+static void field_word(const char *fields, const char *key, char *buf, size_t len)
+{
+	char pat[32];
+	const char *p;
+
+	snprintf(pat, sizeof(pat), " %s=", key);
+	p = strstr(fields - 1, pat);
+	buf[0] = 0;
+	if (!p)
+		return;
+	p += strlen(pat);
+	snprintf(buf, len, "%.*s", (int)strcspn(p, "\t\n "), p);
+}
+
+/* A trace event's nanoseconds, as stat prints a duration. */
+static void duration_ns(char *buf, size_t len, long long ns)
+{
+	struct psxtimer_timespec ts = { .tv_sec = ns / NSEC, .tv_nsec = ns % NSEC };
+
+	duration(buf, len, &ts);
+}
+
+static const char *plural(long long n)
+{
+	return n == 1 ? "" : "s";
+}
+
+/*
+ * One line of trace_pipe ("task-pid [cpu] flags 12.345678: psxtimer_fire:
+ * tgid=.. timer=.. count=..") as "+12.345 ms pid 123 timer 0: fire, 1
+ * expiration": time since the first event, the process unless we trace
+ * just one, the timer, what happened.
+ */
+static void trace_print(const char *line, bool one)
+{
+	static double first = -1;
+	char what[200], a[32], b[32], c[32], d[32], sig[32];
+	const char *ev = strstr(line, ": psxtimer_"), *fields, *ts;
+	long long timer, tgid;
+	double t;
+
+	if (!ev)
+		return;
+	for (ts = ev; ts > line && ts[-1] != ' '; ts--)
+		;
+	t = strtod(ts, NULL);
+	if (first < 0)
+		first = t;
+	ev += strlen(": psxtimer_");
+	fields = strchr(ev, ':');
+	if (!fields)
+		return;
+	fields += 2;
+	timer = field(fields, "timer", -1);
+	tgid = field(fields, "tgid", 0);
+
+	if (!strncmp(ev, "create:", 7)) {
+		field_word(fields, "clock", a, sizeof(a));
+		field_word(fields, "notify", b, sizeof(b));
+		signal_name(sig, sizeof(sig), field(fields, "signo", 0));
+		if (!strcmp(b, "SIGNAL") || !strcmp(b, "THREAD_ID"))
+			snprintf(what, sizeof(what), "create, CLOCK_%s, %s to %s, value %#llx", a, sig,
+				 strcmp(b, "SIGNAL") ? "thread" : "the process",
+				 field(fields, "value", 0));
+		else
+			snprintf(what, sizeof(what), "create, CLOCK_%s, SIGEV_%s, value %#llx", a, b,
+				 field(fields, "value", 0));
+	} else if (!strncmp(ev, "settime:", 8)) {
+		long long flags = field(fields, "flags", 0), old = field(fields, "old_value", -1);
+		char was[80] = "";
+
+		duration_ns(a, sizeof(a), field(fields, "value", 0));
+		duration_ns(b, sizeof(b), field(fields, "interval", 0));
+		/* -1: the caller did not ask for the old value. */
+		if (old >= 0) {
+			duration_ns(c, sizeof(c), old);
+			duration_ns(d, sizeof(d), field(fields, "old_interval", 0));
+			snprintf(was, sizeof(was), "; was %s, interval %s", c, d);
+		}
+		if (!field(fields, "value", 0))
+			snprintf(what, sizeof(what), "settime, disarmed%s", was);
+		else
+			snprintf(what, sizeof(what), "settime, %s %s, interval %s%s",
+				 flags & TIMER_ABSTIME ? "at" : "in", a, b, was);
+	} else if (!strncmp(ev, "fire:", 5)) {
+		long long n = field(fields, "count", 0);
+
+		snprintf(what, sizeof(what), "fire, %lld expiration%s", n, plural(n));
+	} else if (!strncmp(ev, "signal_queued:", 14)) {
+		long long tid = field(fields, "tid", 0);
+
+		signal_name(sig, sizeof(sig), field(fields, "signo", 0));
+		if (tid)
+			snprintf(a, sizeof(a), "thread %lld", tid);
+		else
+			snprintf(a, sizeof(a), "the process");
+		snprintf(what, sizeof(what), "signal queued, %s to %s, overrun %lld", sig, a,
+			 field(fields, "overrun", 0));
+	} else if (!strncmp(ev, "signal_overrun:", 15)) {
+		long long n = field(fields, "count", 0);
+
+		snprintf(what, sizeof(what), "overrun, %lld expiration%s more on the queued signal: %lld",
+			 n, plural(n), field(fields, "overrun", 0));
+	} else if (!strncmp(ev, "signal_taken:", 13)) {
+		snprintf(what, sizeof(what), "signal taken, overrun %lld", field(fields, "overrun", 0));
+	} else if (!strncmp(ev, "port_queued:", 12)) {
+		long long n = field(fields, "count", 0);
+
+		snprintf(what, sizeof(what), "port event queued, %lld expiration%s", n, plural(n));
+	} else if (!strncmp(ev, "port_read:", 10)) {
+		long long n = field(fields, "count", 0);
+
+		snprintf(what, sizeof(what), "port event read, %lld expiration%s", n, plural(n));
+	} else if (!strncmp(ev, "delete:", 7)) {
+		snprintf(what, sizeof(what), "delete");
+	} else if (!strncmp(ev, "cleanup:", 8)) {
+		long long n = field(fields, "timers", 0);
+
+		field_word(fields, "why", a, sizeof(a));
+		snprintf(what, sizeof(what), "%s, %lld timer%s deleted", a, n, plural(n));
+	} else {
+		snprintf(what, sizeof(what), "%.*s", (int)strcspn(ev, "\n"), ev);
+	}
+	printf("+%.3f ms ", (t - first) * 1e3);
+	if (!one)
+		printf("pid %lld ", tgid);
+	if (timer >= 0)
+		printf("timer %lld: ", timer);
+	printf("%s\n", what);
+	fflush(stdout);
+}
+
+static int cmd_trace(const char *arg)
+{
+	struct sigaction sa = { .sa_handler = trace_on_signal };
+	char path[192], buf[4096], filter[32];
+	size_t used = 0;
+	unsigned int i;
+	long pid = 0;
+	int fd, rc = 1;
+	char *end;
+
+	if (arg) {
+		errno = 0;
+		pid = strtol(arg, &end, 10);
+		if (!isdigit((unsigned char)*arg) || *end || errno || pid <= 0 || pid > INT_MAX) {
+			fprintf(stderr, "psxtimer: trace: '%s' is not a process id\n", arg);
+			return 2;
+		}
+		/* Else it would wait for events that never come. */
+		if (kill(pid, 0) && errno == ESRCH) {
+			fprintf(stderr, "psxtimer: pid %ld: %s\n", pid, strerror(errno));
+			return 1;
+		}
+	}
+	for (i = 0; tracefs_dirs[i]; i++) {
+		snprintf(path, sizeof(path), "%s/events/psxtimer", tracefs_dirs[i]);
+		if (!access(path, F_OK))
+			break;
+	}
+	if (!tracefs_dirs[i]) {
+		fprintf(stderr, "psxtimer: trace: no events/psxtimer in %s or %s (tracefs not mounted, or the module not loaded)\n",
+			tracefs_dirs[0], tracefs_dirs[1]);
+		return 1;
+	}
+	snprintf(trace_dir, sizeof(trace_dir), "%s/instances/psxtimer-%d", tracefs_dirs[i],
+		 (int)getpid());
+	if (mkdir(trace_dir, 0700)) {
+		fprintf(stderr, "psxtimer: trace: %s: %s\n", trace_dir, strerror(errno));
+		return 1;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	snprintf(filter, sizeof(filter), pid ? "tgid == %ld" : "0", pid);
+	/*
+	 * The default clock, "local", is each CPU's own and need not agree
+	 * across CPUs: a fire on one could be printed after the delete that
+	 * followed it on another. "global" orders them as they happened.
+	 */
+	if (trace_write("trace_clock", "global") ||
+	    (pid && trace_write("events/psxtimer/filter", filter)) ||
+	    trace_write("events/psxtimer/enable", "1"))
+		goto out;
+	snprintf(path, sizeof(path), "%s/trace_pipe", trace_dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "psxtimer: trace: %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	if (pid)
+		printf("# psxtimer events of pid %ld, until it exits or a signal\n", pid);
+	else
+		printf("# psxtimer events of every process, until a signal\n");
+	fflush(stdout);
+	rc = 0;
+	while (!__atomic_load_n(&trace_stop, __ATOMIC_RELAXED)) {
+		ssize_t n = read(fd, buf + used, sizeof(buf) - 1 - used);
+		char *line, *nl;
+
+		if (n <= 0) {
+			if (n < 0 && errno != EINTR)
+				rc = fail("trace: read trace_pipe");
+			break;
+		}
+		used += n;
+		buf[used] = 0;
+		for (line = buf; (nl = strchr(line, '\n')); line = nl + 1) {
+			*nl = 0;
+			trace_print(line, pid);
+			/* Its exit is the last event a process has. */
+			if (pid && strstr(line, ": psxtimer_cleanup:") && strstr(line, "why=exit"))
+				__atomic_store_n(&trace_stop, 1, __ATOMIC_RELAXED);
+		}
+		used -= line - buf;
+		memmove(buf, line, used);
+		if (used == sizeof(buf) - 1)
+			used = 0;	/* no line is this long */
+	}
+	close(fd);
+out:
+	trace_write("events/psxtimer/enable", "0");
+	if (rmdir(trace_dir))
+		fprintf(stderr, "psxtimer: trace: rmdir %s: %s\n", trace_dir, strerror(errno));
+	return rc;
+}
+
 static void print_usage(FILE *f)
 {
-	fprintf(f, "usage: psxtimer info | stat [PID] | demo\n"
+	fprintf(f, "usage: psxtimer info | stat [PID] | trace [PID] | demo\n"
 		"  info        the loaded module's version, limits and counters\n"
 		"  stat [PID]  a process's timers; without PID, every process with timers\n"
 		"              (other processes than the caller need CAP_SYS_PTRACE)\n"
+		"  trace [PID] the module's trace events of a process, until it exits;\n"
+		"              without PID, of every process (root, tracefs)\n"
 		"  demo        signals and overruns, a port with three timers, the stat table\n");
 }
 
@@ -571,6 +859,8 @@ int main(int argc, char **argv)
 		return cmd_info();
 	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "stat"))
 		return cmd_stat(argv[2]);
+	if ((argc == 2 || argc == 3) && !strcmp(argv[1], "trace"))
+		return cmd_trace(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "demo"))
 		return cmd_demo();
 	if (argc == 2 && (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
