@@ -24,17 +24,6 @@
 #define FAILSLAB "/sys/kernel/debug/failslab/"
 #define MAX_POINTS 32
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
-	close(fd);
-	return ok ? 0 : -1;
-}
-
 static void read_file(const char *path, char *buf, size_t len)
 {
 	int fd = open(path, O_RDONLY);

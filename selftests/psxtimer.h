@@ -62,6 +62,18 @@ ABI_AT(struct psxtimer_batch_op, result, 12);
 ABI_AT(struct psxtimer_batch_op, value, 16);
 ABI_AT(struct psxtimer_batch_op, old_value, 48);
 
+/* Write s to a control file (debugfs, /proc): 0, or -1 with errno. */
+static inline int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, s, strlen(s)) == (ssize_t)strlen(s);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
 static inline int psx_open(void)
 {
 	return open(PSXTIMER_DEVICE, O_RDWR | O_CLOEXEC);
