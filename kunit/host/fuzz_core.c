@@ -517,24 +517,6 @@ static void check_all(void)
 	CHECK(host_ktimers == total, "%d timers in memory, %d live", host_ktimers, total);
 }
 
-static void reset_knobs(void)
-{
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		host_now_ns[i] = NSEC * (i + 1);
-		host_timens_offset_ns[i] = 0;
-	}
-	host_cap_sys_nice = 0;
-	host_cap_sys_time = 1;
-	host_bound_cpu = -1;
-	host_sigqueue_refused = host_signal_ignored = host_sig_target_gone = 0;
-	host_valid_tid = 4242;
-	host_port_fd = 3;
-	host_fail_alloc_after = -1;
-	psx_host_warnings = 0;
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	/* insmod's defaults on a 2-CPU machine: timer_max 32. */
@@ -557,7 +539,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct input in = { data, size };
 	int i, steps = 0;
 
-	reset_knobs();
+	host_reset();
 	for (i = 0; i < NTABLES; i++) {
 		memset(&tab[i], 0, sizeof(tab[i]));
 		tab[i].kp = psx_kproc_alloc();
@@ -620,7 +602,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		check_all();
 	}
-	reset_knobs();
+	host_reset();
 	for (i = 0; i < NTABLES; i++) {
 		op_exit(&tab[i]);
 		psx_kproc_free(tab[i].kp);

@@ -25,6 +25,7 @@ struct psx_ktimer {
 extern int psx_host_warnings;
 /* Knobs of the fake kernel; main.c resets them before each case. */
 extern long long host_now_ns[4];
+void host_reset(void);
 extern long long host_timens_offset_ns[4];	/* the caller's time namespace */
 extern int host_cap_sys_nice, host_cap_sys_time, host_bound_cpu;
 extern int host_floor_asked, host_settime_asked;	/* privilege checks made */

@@ -366,3 +366,24 @@ unsigned long long host_hrtimer_run(struct psx_ktimer *kt)
 		kt->armed = 0;
 	return count;
 }
+
+/* The fake kernel's knobs as every test case and fuzz input starts. */
+void host_reset(void)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		host_now_ns[i] = 1000000000LL * (i + 1);
+		host_timens_offset_ns[i] = 0;
+	}
+	/* KUnit runs as root: the shared suites may set the clock. */
+	host_cap_sys_nice = 0;
+	host_cap_sys_time = 1;
+	host_floor_asked = host_settime_asked = 0;
+	host_bound_cpu = -1;
+	host_sigqueue_refused = host_signal_ignored = host_sig_target_gone = 0;
+	host_valid_tid = 4242;
+	host_port_fd = 3;
+	host_fail_alloc_after = -1;
+	psx_host_warnings = 0;
+}
