@@ -54,6 +54,15 @@ static inline void hrtimer_setup(struct hrtimer *timer,
 #endif
 
 /*
+ * struct hrtimer_clock_base (a timer's base, whose clockid settime looks
+ * at) came with linux/hrtimer.h up to 6.12, from hrtimer_defs.h; by 7.3
+ * it is in linux/hrtimer_bases.h, which hrtimer.h does not include.
+ */
+#if __has_include(<linux/hrtimer_bases.h>)
+#include <linux/hrtimer_bases.h>
+#endif
+
+/*
  * Linux 6.13 made symbol namespaces string literals, as in
  * MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING"); before, a bare name.
  */

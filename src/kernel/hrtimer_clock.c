@@ -110,24 +110,21 @@ static enum hrtimer_restart psx_hrtimer_fn(struct hrtimer *hrt)
 void psx_ktimer_init_hrtimer(struct psx_ktimer *kt)
 {
 	hrtimer_setup(&kt->hrt, psx_hrtimer_fn, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
-	kt->hrt_clock = CLOCK_MONOTONIC;
 }
 
 /*
  * The hrtimer is not armed (the core cancelled it), so it may be set up
- * again, which only a new clock needs: the setup takes the clock and
- * whether the timer is hard or soft, never where it is pinned, which is
- * hrtimer_start()'s to say.
+ * again, which only a new clock needs: the setup takes the clock (its base
+ * says which it was) and whether the timer is hard or soft, never where it
+ * is pinned, which is hrtimer_start()'s to say.
  */
 void psx_hrtimer_start(struct psx_ktimer *kt, int base, long long expires_ns,
 		       long long interval_ns, int pinned)
 {
 	enum hrtimer_mode mode = pinned ? HRTIMER_MODE_ABS_PINNED : HRTIMER_MODE_ABS;
 
-	if (kt->hrt_clock != base_clock[base]) {
+	if (kt->hrt.base->clockid != base_clock[base])
 		hrtimer_setup(&kt->hrt, psx_hrtimer_fn, base_clock[base], HRTIMER_MODE_ABS);
-		kt->hrt_clock = base_clock[base];
-	}
 	kt->interval = ns_to_ktime(interval_ns);
 	hrtimer_start(&kt->hrt, ns_to_ktime(expires_ns), mode);
 }

@@ -72,7 +72,6 @@ struct psx_portev {
  */
 struct psx_ktimer {
 	struct hrtimer hrt;
-	clockid_t hrt_clock;		/* the clock hrt was set up on */
 	ktime_t interval;		/* 0: one-shot */
 	pid_t trace_tgid;		/* whose timer, for the trace events (trace.h): */
 	int trace_id;			/* set at create, before it can fire */
