@@ -58,7 +58,7 @@ static inline void hrtimer_setup(struct hrtimer *timer,
  * at) came with linux/hrtimer.h up to 6.12, from hrtimer_defs.h; by 7.3
  * it is in linux/hrtimer_bases.h, which hrtimer.h does not include.
  */
-#if __has_include(<linux/hrtimer_bases.h>)
+#if __has_include("linux/hrtimer_bases.h")
 #include <linux/hrtimer_bases.h>
 #endif
 
