@@ -111,26 +111,32 @@ built_kernel_dir() {
 
 debug_kernel_dir() { built_kernel_dir debug; }
 
+# Extract a kernel source tarball into DIR once, under a lock (make check
+# and vm-run may race); COMMAND... writes the .tar.xz on stdout.
+#   extract_once DIR WHAT COMMAND...
+extract_once() {
+	local src=$1 what=$2
+	shift 2
+	[ -f "$src/.psxtimer-extracted" ] && return
+	mkdir -p "$PSX_CACHE"
+	exec 8>"$src.lock"
+	flock 8
+	[ -f "$src/.psxtimer-extracted" ] && return
+	say "extracting $what into $src"
+	rm -rf "$src"
+	mkdir -p "$src"
+	"$@" | tar -xJf - -C "$src" --strip-components=1 || die "cannot extract $what"
+	touch "$src/.psxtimer-extracted"
+}
+
 # Debian's 7.3 source, extracted once into the cache; printed on stdout.
 mainline_src_dir() {
 	local deb srcver src
 	deb=$("$PSX_TOP/scripts/fetch-deb" "$MAINLINE_SUITE" "$MAINLINE_SOURCE") || exit 1
 	srcver=$(dpkg-deb -f "$deb" Version)
 	src=$PSX_CACHE/linux-source-7.3-$srcver
-	if [ ! -f "$src/.psxtimer-extracted" ]; then
-		mkdir -p "$PSX_CACHE"
-		exec 8>"$src.lock"
-		flock 8
-	fi
-	if [ ! -f "$src/.psxtimer-extracted" ]; then
-		say "extracting $MAINLINE_SOURCE $srcver into $src"
-		rm -rf "$src" "$src.deb"
-		mkdir -p "$src" "$src.deb"
-		dpkg-deb -x "$deb" "$src.deb"
-		tar -xf "$src.deb"/usr/src/linux-source-7.3.tar.xz -C "$src" --strip-components=1
-		rm -rf "$src.deb"
-		touch "$src/.psxtimer-extracted"
-	fi
+	extract_once "$src" "$MAINLINE_SOURCE $srcver" sh -c \
+		'dpkg-deb --fsys-tarfile "$1" | tar -xOf - ./usr/src/linux-source-7.3.tar.xz' _ "$deb"
 	echo "$src"
 }
 
@@ -140,18 +146,7 @@ ksrc_dir() {
 	srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) ||
 		die "linux-source-6.12 is not installed (run scripts/setup)"
 	src=$PSX_CACHE/linux-source-$srcver
-	if [ ! -f "$src/.psxtimer-extracted" ]; then
-		mkdir -p "$PSX_CACHE"
-		exec 8>"$src.lock"
-		flock 8
-	fi
-	if [ ! -f "$src/.psxtimer-extracted" ]; then
-		say "extracting linux-source-6.12 $srcver into $src"
-		rm -rf "$src"
-		mkdir -p "$src"
-		tar -xf /usr/src/linux-source-6.12.tar.xz -C "$src" --strip-components=1
-		touch "$src/.psxtimer-extracted"
-	fi
+	extract_once "$src" "linux-source-6.12 $srcver" cat /usr/src/linux-source-6.12.tar.xz
 	echo "$src"
 }
 
