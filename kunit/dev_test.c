@@ -45,6 +45,7 @@ static void info_ioctl_fills_user_buffer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.version_minor, ci.version_minor);
 	KUNIT_EXPECT_EQ(test, info.version_patch, ci.version_patch);
 	KUNIT_EXPECT_EQ(test, info.timer_max, ci.timer_max);
+	KUNIT_EXPECT_EQ(test, info.features, (__u32)PSXTIMER_FEATURES_ALL);
 	for (i = 0; i < ARRAY_SIZE(info.__reserved); i++)
 		KUNIT_EXPECT_EQ(test, info.__reserved[i], 0u);
 }

@@ -72,6 +72,8 @@ TEST_F(dev, info_reports_version_and_limits)
 	/* The parameter shows the effective value, derived or given. */
 	EXPECT_EQ(read_param("timer_max"), (int)info.timer_max);
 	EXPECT_LE(32, info.timer_max);
+	/* Every addition to ABI 1 this source tree has. */
+	EXPECT_EQ(PSXTIMER_FEATURES_ALL, info.features);
 	for (i = 0; i < ARRAY_SIZE(info.__reserved); i++)
 		EXPECT_EQ(0, info.__reserved[i]);
 }

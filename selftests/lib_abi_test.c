@@ -3,7 +3,9 @@
  * libpsxtimer refuses a module of another ABI: built with the library
  * compiled in and told (PSXTIMER_LIB_ABI, selftests/Makefile) that it
  * speaks the ABI after the module's, every call fails with ENOSYS, and the
- * module never sees a timer of ours. The same calls, by the library as
+ * module never sees a timer of ours. lib_features_test is this program
+ * again, its library asking for an addition to the ABI that no module has
+ * (PSXTIMER_LIB_FEATURES): the same. The same calls, by the library as
  * shipped, pass in lib_test. (ENOSYS: the library's errno, see abi.h.
  * checkpatch-ignore: ENOSYS)
  */
@@ -29,7 +31,8 @@ static int module_timers(void)
 	return ret < 0 ? (errno == ESRCH ? 0 : -1) : (int)st.count;
 }
 
-TEST(the_module_speaks_another_abi_than_this_build)
+/* lib_features_test: the ABI is the module's, one feature it lacks is not. */
+TEST(the_module_lacks_what_this_build_needs)
 {
 	struct psxtimer_info info;
 	int fd = open(PSXTIMER_DEVICE, O_RDONLY | O_CLOEXEC);
@@ -38,7 +41,12 @@ TEST(the_module_speaks_another_abi_than_this_build)
 	ASSERT_EQ(0, ioctl(fd, PSXTIMER_IOC_INFO, &info));
 	close(fd);
 	EXPECT_EQ(PSXTIMER_ABI_VERSION, info.abi_version);
+#ifdef PSX_TEST_FEATURES
+	EXPECT_EQ(PSXTIMER_LIB_ABI, info.abi_version);
+	EXPECT_NE(PSXTIMER_LIB_FEATURES, info.features & PSXTIMER_LIB_FEATURES);
+#else
 	EXPECT_NE(PSXTIMER_LIB_ABI, info.abi_version);
+#endif
 }
 
 TEST(every_call_is_enosys)

@@ -5,6 +5,7 @@
  * lifecycle (fork, exec, thread exit, exit). Built 64-bit and -m32.
  */
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -181,6 +182,40 @@ TEST_F(timer, delete_and_getoverrun_check_their_reserved_words)
 	EXPECT_EQ(id, t.timer_id);
 	EXPECT_EQ(0, t.__reserved[0] | t.__reserved[1]);
 	EXPECT_EQ(0, psx_delete(self->fd, id));
+}
+
+/*
+ * DELETE_ID and GETOVERRUN_ID take the id as the argument itself: any value
+ * outside [0, INT_MAX] is EINVAL, never an id cut down to 32 bits.
+ */
+TEST_F(timer, id_argument_calls_refuse_what_is_no_id)
+{
+	unsigned long cmds[] = { PSXTIMER_IOC_TIMER_GETOVERRUN_ID, PSXTIMER_IOC_TIMER_DELETE_ID };
+	unsigned long bad[] = { -1UL, (unsigned long)INT_MAX + 1, INT_MAX, 1, 2,
+#if ULONG_MAX > UINT_MAX
+		(1UL << 32) | 0, -(1UL << 32),
+#endif
+	};
+	int id, i, b;
+
+	id = psx_create(self->fd, PSXTIMER_CLOCK_MONOTONIC, NULL);
+	ASSERT_EQ(0, id);
+	for (i = 0; i < (int)ARRAY_SIZE(cmds); i++) {
+		for (b = 0; b < (int)ARRAY_SIZE(bad); b++) {
+			errno = 0;
+			EXPECT_EQ(-1, ioctl(self->fd, cmds[i], bad[b]));
+			EXPECT_EQ(EINVAL, errno);
+		}
+	}
+	/* Timer 0 is still there; then gone, for both calls. */
+	EXPECT_EQ(0, ioctl(self->fd, PSXTIMER_IOC_TIMER_GETOVERRUN_ID, 0UL));
+	EXPECT_EQ(0, ioctl(self->fd, PSXTIMER_IOC_TIMER_DELETE_ID, 0UL));
+	for (i = 0; i < (int)ARRAY_SIZE(cmds); i++) {
+		errno = 0;
+		EXPECT_EQ(-1, ioctl(self->fd, cmds[i], 0UL));
+		EXPECT_EQ(EINVAL, errno);
+	}
+	EXPECT_EQ(-EINVAL, psx_getoverrun(self->fd, 0));
 }
 
 TEST_F(timer, bad_pointers_are_efault)
@@ -497,6 +532,8 @@ TEST_F(timer, signal_carries_value_and_overruns_coalesce)
 	/* Once it is taken, getoverrun reports what it carried... */
 	overrun = psx_getoverrun(self->fd, id);
 	EXPECT_EQ(si.si_overrun, overrun);
+	/* (the same as the ioctl's result, with the id as its argument) */
+	EXPECT_EQ(overrun, ioctl(self->fd, PSXTIMER_IOC_TIMER_GETOVERRUN_ID, (unsigned long)id));
 	/* ...and only one signal was queued for all those expirations. */
 	EXPECT_EQ(-1, wait_sig(SIGT, &si, 20));
 	/* The next signal taken replaces the count. */
@@ -629,6 +666,63 @@ TEST_F(timer, rlimit_sigpending_refusal_is_eagain)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/*
+ * The fd keeps its first user's table (psx_proc_of_file), but a process
+ * that inherits the fd after that user has exited gets a table of its own,
+ * even one whose signal_struct is the dead user's, reused: its timer is in
+ * the table that psxtimer stat reads, and goes with it. P opens, creates a
+ * timer and forks C, then exits; once P is gone, C forks grandchildren,
+ * some of which the slab gives P's old signal_struct, each creating a timer
+ * on the inherited fd.
+ */
+TEST(inherited_fd_after_its_owner_exits_gives_a_table_of_ones_own)
+{
+	int status, go[2], res[2], i;
+	unsigned char bad = 0xff;
+	pid_t p;
+
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(res));
+	p = fork();
+	ASSERT_LE(0, p);
+	if (p == 0) {
+		int fd = psx_open();
+		char c;
+
+		if (fd < 0 || psx_create(fd, PSXTIMER_CLOCK_MONOTONIC, NULL) != 0)
+			_exit(2);
+		if (fork() == 0) {	/* C */
+			bad = 0;
+			close(go[1]);
+			if (read(go[0], &c, 1) != 1)
+				_exit(2);
+			usleep(100000);	/* an RCU grace period frees P's signal_struct */
+			for (i = 0; i < 40; i++) {
+				struct psxtimer_stat_timer st;
+				pid_t g = fork();
+
+				if (g == 0)	/* G: its own table, at id 0 */
+					_exit(psx_create(fd, PSXTIMER_CLOCK_MONOTONIC, NULL) != 0 ||
+					      psx_stat(fd, 0, &st, 1) != 1);
+				if (g < 0 || waitpid(g, &status, 0) != g || !WIFEXITED(status) ||
+				    WEXITSTATUS(status))
+					bad++;
+			}
+			_exit(write(res[1], &bad, 1) != 1);
+		}
+		_exit(0);
+	}
+	close(go[0]);
+	close(res[1]);
+	ASSERT_EQ(p, waitpid(p, &status, 0));	/* P reaped: its signal_struct goes */
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(1, write(go[1], "", 1));
+	close(go[1]);
+	ASSERT_EQ(1, read(res[0], &bad, 1));	/* from C, P's orphan */
+	close(res[0]);
+	EXPECT_EQ(0, bad);
 }
 
 TEST_F(timer, ignored_signal_counts_no_overruns)

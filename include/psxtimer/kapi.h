@@ -61,10 +61,25 @@ void psx_it_cv_broadcast(struct psx_ktimer *kt);
  * ITLK_LOCKED as lockdep sees it: the core calls acquire once it holds the
  * bit (p_lock already dropped) and release before it clears it, so that
  * lockdep learns ITLK's place in the lock order and reports a future
- * ordering mistake. Nothing without CONFIG_DEBUG_LOCK_ALLOC.
+ * ordering mistake. Only a build that tracks locks has them: the glue with
+ * CONFIG_DEBUG_LOCK_ALLOC, the C++ core built for it (Kbuild defines
+ * PSX_ITLK_TRACKED from the same option), the host tests' fake; anywhere
+ * else they are empty inlines, not calls.
  */
+#if defined(CONFIG_DEBUG_LOCK_ALLOC) || defined(PSX_ITLK_TRACKED)
 void psx_itlk_acquire(struct psx_ktimer *kt);
 void psx_itlk_release(struct psx_ktimer *kt);
+#else
+static inline void psx_itlk_acquire(struct psx_ktimer *kt)
+{
+	(void)kt;
+}
+
+static inline void psx_itlk_release(struct psx_ktimer *kt)
+{
+	(void)kt;
+}
+#endif
 
 /*
  * A timer's memory (mem.c): one allocation holds the glue's half (hrtimer, it_cv,

@@ -95,14 +95,15 @@ using namespace psx;
 extern "C" int psx_timer_create(psx_proc *p, int clock, const psx_sigevent *sev,
 				int *idp, psx_itimer **itp)
 {
-	if (!clock_get_backend(clock))
-		return -PSX_EINVAL;
 	/*
 	 * nullptr for a clock without timers (CPU time): illumos refuses it
 	 * in clk_timer_create, after the notification is set up, so that a
-	 * bad port is EBADF first; here too.
+	 * bad port is EBADF first; here too. An unknown clock is EINVAL now.
 	 */
 	const TimerBackend *backend = timer_get_backend(clock);
+
+	if (!backend && !clock_get_backend(clock))
+		return -PSX_EINVAL;
 	/* No sigevent: illumos's clk_default, SIGALRM carrying the id. */
 	psx_sigevent ev = {0, PSX_SIGALRM, PSX_SIGEV_SIGNAL, 0, -1};
 
@@ -197,12 +198,7 @@ extern "C" int psx_timer_gettime(psx_proc *p, int id, psx_itimerspec *value)
 
 extern "C" int psx_timer_delete(psx_proc *p, int id)
 {
-	psx_itimer *it = timer_grab(p, id);
-
-	if (!it)
-		return -PSX_EINVAL;
-	timer_delete_grabbed(p, id, it);
-	return 0;
+	return timer_delete_id(p, id);
 }
 
 extern "C" int psx_timer_getoverrun(psx_proc *p, int id)

@@ -34,7 +34,7 @@ const psx_tunables &tunables();
 
 /*
  * A timer. Lives in one allocation with the glue's half (kt), created by
- * timer_create() and freed by timer_delete_locked().
+ * timer_create() and freed by timer_destroy().
  */
 struct psx_itimer : psx::Object {
 	struct psx_ktimer *kt; /* glue half: hrtimer, it_cv, sigqueue */
@@ -110,6 +110,7 @@ int timer_publish(psx_proc *p, psx_itimer *it);
 psx_itimer *timer_grab(psx_proc *p, int id);
 void timer_release(psx_proc *p, psx_itimer *it);
 void timer_delete_grabbed(psx_proc *p, int id, psx_itimer *it);
+int timer_delete_id(psx_proc *p, int id);
 int timer_next_used(psx_proc *p, int id);
 
 /*

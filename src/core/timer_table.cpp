@@ -228,13 +228,13 @@ void timer_release(psx_proc *p, psx_itimer *it)
 }
 
 /*
- * Delete a locked timer. p_lock must be held on entry; it is dropped and
- * reacquired. Marks ITLK_REMOVE, waits out the blockers (each wakes, sees
- * the mark and leaves), clears the slot so nobody can find the timer, then
- * asks the backend to delete, which guarantees the fire callback has
- * finished and will not run again before the memory is freed.
+ * The first half of deleting a locked timer (illumos timer_delete_locked).
+ * p_lock must be held on entry and is held on return, though it may be
+ * dropped and reacquired. Marks ITLK_REMOVE, waits out the blockers (each
+ * wakes, sees the mark and leaves) and clears the slot, so that nobody can
+ * find the timer any more: timer_destroy() finishes it.
  */
-static void timer_delete_locked(psx_proc *p, int id, psx_itimer *it)
+static void timer_unpublish(psx_proc *p, int id, psx_itimer *it)
 {
 	it->it_lock |= ITLK_REMOVE;
 	while (it->it_blockers) {
@@ -245,8 +245,16 @@ static void timer_delete_locked(psx_proc *p, int id, psx_itimer *it)
 	if (p->p_itimer[id] != it)
 		psx_warn("psxtimer: timer slot changed under ITLK_REMOVE");
 	slot_set(p, id, nullptr);
-	psx_p_unlock(p->kp);
+}
 
+/*
+ * The second half: the timer is out of the table and its ITLK is ours
+ * (lockdep told), p_lock not held. The backend's delete guarantees that the
+ * fire callback has finished and will not run again before the memory is
+ * freed.
+ */
+static void timer_destroy(psx_itimer *it)
+{
 	if (it->it_backend) /* nullptr: its creation failed before */
 		it->it_backend->timer_delete(it);
 	notify_teardown(it);
@@ -255,8 +263,6 @@ static void timer_delete_locked(psx_proc *p, int id, psx_itimer *it)
 	psx_itlk_release(kt); /* gone with the timer */
 	it->~psx_itimer();
 	psx_ktimer_free(kt);
-
-	psx_p_lock(p->kp);
 }
 
 /*
@@ -283,9 +289,38 @@ int timer_next_used(psx_proc *p, int id)
 /* Delete a grabbed timer. p_lock not held on entry or exit. */
 void timer_delete_grabbed(psx_proc *p, int id, psx_itimer *it)
 {
-	PLockGuard guard(p->kp);
+	psx_p_lock(p->kp);
+	timer_unpublish(p, id, it);
+	psx_p_unlock(p->kp);
+	timer_destroy(it);
+}
 
-	timer_delete_locked(p, id, it);
+/*
+ * timer_delete(): timer_grab and timer_delete_grabbed under one hold of
+ * p_lock, where taking them in turn would drop and retake it twice. 0, or
+ * -EINVAL for an id timer_grab refuses. p_lock not held on entry or exit.
+ */
+int timer_delete_id(psx_proc *p, int id)
+{
+	psx_itimer *it;
+
+	{
+		PLockGuard guard(p->kp);
+
+		if (id < 0 || id >= p->p_itimer_sz || !p->p_itimer[id])
+			return -PSX_EINVAL;
+		it = p->p_itimer[id];
+		timer_lock(p, it);
+		if (it->it_lock & ITLK_REMOVE) {
+			timer_unlock(p, it);
+			return -PSX_EINVAL;
+		}
+		timer_unpublish(p, id, it);
+	}
+	/* As in timer_grab: lockdep hears of ITLK with p_lock dropped. */
+	psx_itlk_acquire(it->kt);
+	timer_destroy(it);
+	return 0;
 }
 
 } // namespace psx
@@ -318,8 +353,7 @@ extern "C" int psx_proc_ntimers(psx_proc *p)
 /*
  * Delete every timer and free the table (process exit and exec). The
  * process has one thread left, or none running in psxtimer; p_lock not
- * held. Unlike illumos, which calls the timer_delete() syscall here, this
- * goes through timer_grab so empty slots are simply skipped.
+ * held. Like illumos, which calls its timer_delete() on every id.
  */
 extern "C" void timer_exit(psx_proc *p)
 {
@@ -330,10 +364,7 @@ extern "C" void timer_exit(psx_proc *p)
 			if (id >= p->p_itimer_sz)
 				break;
 		}
-		psx_itimer *it = timer_grab(p, id);
-
-		if (it)
-			timer_delete_grabbed(p, id, it);
+		timer_delete_id(p, id); /* -EINVAL: an empty slot */
 	}
 	psx_p_lock(p->kp);
 	psx_itimer **itimer = p->p_itimer;

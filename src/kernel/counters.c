@@ -8,13 +8,8 @@
 
 #include "psxtimer.h"
 
-static atomic_t psx_ntimers = ATOMIC_INIT(0);
+atomic_t psx_ntimers = ATOMIC_INIT(0);	/* psx_count_timer(), psxtimer.h */
 static atomic_t psx_nprocs = ATOMIC_INIT(0);
-
-void psx_count_timer(int delta)
-{
-	atomic_add(delta, &psx_ntimers);
-}
 
 void psx_count_proc(int delta)
 {

@@ -31,11 +31,6 @@ void psx_debugfs_exit(void)
 	debugfs_remove_recursive(psx_debugfs);
 }
 #else
-bool psx_should_fail_alloc(void)
-{
-	return false;
-}
-
 void psx_debugfs_init(void)
 {
 }

@@ -107,12 +107,10 @@ static enum hrtimer_restart psx_hrtimer_fn(struct hrtimer *hrt)
 	return kt->interval ? HRTIMER_RESTART : HRTIMER_NORESTART;
 }
 
-void psx_ktimer_init_hrtimer(struct psx_ktimer *kt)
-{
-	hrtimer_setup(&kt->hrt, psx_hrtimer_fn, CLOCK_MONOTONIC, HRTIMER_MODE_ABS);
-}
-
 /*
+ * The hrtimer is set up by its first start, not at create: a timer that is
+ * never armed (a create and delete, a SIGEV_NONE timer only read) never
+ * pays for it. Until then its base is NULL (the cache zeroes the object).
  * The hrtimer is not armed (the core cancelled it), so it may be set up
  * again, which only a new clock needs: the setup takes the clock (its base
  * says which it was) and whether the timer is hard or soft, never where it
@@ -123,7 +121,7 @@ void psx_hrtimer_start(struct psx_ktimer *kt, int base, long long expires_ns,
 {
 	enum hrtimer_mode mode = pinned ? HRTIMER_MODE_ABS_PINNED : HRTIMER_MODE_ABS;
 
-	if (kt->hrt.base->clockid != base_clock[base])
+	if (!kt->hrt.base || kt->hrt.base->clockid != base_clock[base])
 		hrtimer_setup(&kt->hrt, psx_hrtimer_fn, base_clock[base], HRTIMER_MODE_ABS);
 	kt->interval = ns_to_ktime(interval_ns);
 	hrtimer_start(&kt->hrt, ns_to_ktime(expires_ns), mode);
@@ -131,13 +129,14 @@ void psx_hrtimer_start(struct psx_ktimer *kt, int base, long long expires_ns,
 
 void psx_hrtimer_cancel(struct psx_ktimer *kt)
 {
-	hrtimer_cancel(&kt->hrt);
+	if (kt->hrt.base)
+		hrtimer_cancel(&kt->hrt);
 	kt->interval = 0;
 }
 
 int psx_hrtimer_remaining(struct psx_ktimer *kt, long long *ns)
 {
-	if (!hrtimer_active(&kt->hrt))
+	if (!kt->hrt.base || !hrtimer_active(&kt->hrt))
 		return 0;
 	*ns = ktime_to_ns(hrtimer_expires_remaining(&kt->hrt));
 	return 1;

@@ -12,9 +12,11 @@
  * and drops the group's reference, so any thread of the group that is
  * inside psxtimer keeps it alive: its own lookups need RCU only to walk the
  * hash. Another process looking in (psxtimer stat) holds a reference of its
- * own. A fork starts without one, whatever fd it holds. Each table holds a
- * module reference until its process exits, timers or not: rmmod is
- * refused until then.
+ * own, and so does an open /dev/psxtimer that keeps it for its owner's
+ * calls (psx_proc_of_file). A fork starts without one, whatever fd it
+ * holds. Each table holds a module reference until its process exits and
+ * the files that keep it are closed, timers or not: rmmod is refused until
+ * then.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -146,7 +148,7 @@ struct psx_kproc *psx_kproc_get_pid(pid_t nr)
  * The calling process's table; with create, made on first use. NULL when
  * there is none and create is false; ERR_PTR(-ENOMEM).
  */
-struct psx_proc *psx_proc_current(bool create)
+static struct psx_kproc *kproc_current(bool create)
 {
 	const struct signal_struct *sig = current->signal;
 	struct psx_kproc *kp, *new;
@@ -155,7 +157,7 @@ struct psx_proc *psx_proc_current(bool create)
 	kp = lookup(sig);
 	rcu_read_unlock();
 	if (kp || !create)
-		return kp ? psx_kproc_table(kp) : NULL;
+		return kp;
 
 	new = psx_kproc_alloc();
 	if (!new)
@@ -176,7 +178,40 @@ struct psx_proc *psx_proc_current(bool create)
 	spin_unlock(&psx_procs_lock);
 	if (new)
 		psx_kproc_free(new);	/* another thread of ours won */
+	return kp;
+}
+
+struct psx_proc *psx_proc_current(bool create)
+{
+	struct psx_kproc *kp = kproc_current(create);
+
+	return IS_ERR_OR_NULL(kp) ? ERR_CAST(kp) : psx_kproc_table(kp);
+}
+
+/*
+ * psx_proc_of_file()'s slow path (psxtimer.h): the hash, and f's first
+ * table kept in it, with a reference that psx_file_release() drops.
+ */
+struct psx_proc *psx_proc_of_file_slow(struct file *f, bool create)
+{
+	struct psx_kproc *kp;
+
+	if (READ_ONCE(f->private_data))
+		return psx_proc_current(create);	/* f keeps another's */
+	kp = kproc_current(create);
+	if (IS_ERR_OR_NULL(kp))
+		return ERR_CAST(kp);
+	/* The process's own reference stands while one of its threads calls. */
+	refcount_inc(&kp->ref);
+	if (cmpxchg(&f->private_data, NULL, kp))
+		psx_kproc_put(kp);	/* another thread kept one first */
 	return psx_kproc_table(kp);
+}
+
+void psx_file_release(struct file *f)
+{
+	if (f->private_data)
+		psx_kproc_put(f->private_data);
 }
 
 /*

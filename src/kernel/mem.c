@@ -43,11 +43,13 @@ void psx_kvfree(const void *p)
  * up to the next power of two), charged to the creator's memcg.
  */
 static struct kmem_cache *psx_ktimer_cache;
+static unsigned long psx_core_size;	/* the core's psx_itimer, asked once */
 
 int psx_ktimer_cache_init(void)
 {
+	psx_core_size = psx_itimer_size();
 	psx_ktimer_cache = kmem_cache_create("psxtimer_timer",
-					     sizeof(struct psx_ktimer) + psx_itimer_size(),
+					     sizeof(struct psx_ktimer) + psx_core_size,
 					     0, SLAB_ACCOUNT, NULL);
 	return psx_ktimer_cache ? 0 : -ENOMEM;
 }
@@ -61,7 +63,7 @@ void *psx_ktimer_alloc(unsigned long core_size, struct psx_ktimer **ktp)
 {
 	struct psx_ktimer *kt;
 
-	if (WARN_ON_ONCE(core_size > psx_itimer_size()))
+	if (WARN_ON_ONCE(core_size > psx_core_size))
 		return NULL;
 	if (psx_should_fail_alloc())
 		return NULL;
@@ -71,7 +73,6 @@ void *psx_ktimer_alloc(unsigned long core_size, struct psx_ktimer **ktp)
 	psx_count_timer(1);
 	init_waitqueue_head(&kt->it_cv);
 	psx_itlk_init(kt);
-	psx_ktimer_init_hrtimer(kt);
 	*ktp = kt;
 	return kt->core;
 }

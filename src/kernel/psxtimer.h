@@ -119,25 +119,48 @@ static inline struct psx_ktimer *psx_ktimer_of(struct psx_itimer *it)
 }
 
 /* sync.c: a new timer's ITLK lockdep map. */
+#ifdef CONFIG_DEBUG_LOCK_ALLOC
 void psx_itlk_init(struct psx_ktimer *kt);
+#else
+static inline void psx_itlk_init(struct psx_ktimer *kt)
+{
+}
+#endif
 
 /* mem.c: the slab cache of timers, sized at load. */
 int psx_ktimer_cache_init(void);
 void psx_ktimer_cache_exit(void);
 
-/* counters.c: timers and tables alive, for PSXTIMER_IOC_INFO. */
-void psx_count_timer(int delta);
+/*
+ * counters.c: timers and tables alive, for PSXTIMER_IOC_INFO. The timer
+ * count is an inline, for it changes in every create and delete.
+ */
+extern atomic_t psx_ntimers;
+
+static inline void psx_count_timer(int delta)
+{
+	atomic_add(delta, &psx_ntimers);
+}
+
 void psx_count_proc(int delta);
 unsigned int psx_nr_timers(void);
 unsigned int psx_nr_procs(void);
 
 /*
  * fault.c: the module's own fault-injection switch, checked before each of
- * its allocations. Always false without CONFIG_FAULT_INJECTION_DEBUG_FS.
+ * its allocations. Without CONFIG_FAULT_INJECTION_DEBUG_FS it is always
+ * false, and an inline: no call on the kernels users run.
  */
-bool psx_should_fail_alloc(void);
 void psx_debugfs_init(void);
 void psx_debugfs_exit(void);
+#ifdef CONFIG_FAULT_INJECTION_DEBUG_FS
+bool psx_should_fail_alloc(void);
+#else
+static inline bool psx_should_fail_alloc(void)
+{
+	return false;
+}
+#endif
 
 /*
  * ksyms.c: kernel functions psxtimer needs but the kernel does not export,
@@ -185,6 +208,30 @@ struct psx_kproc *psx_kproc_alloc(void);
 void psx_kproc_free(struct psx_kproc *kp);
 struct psx_proc *psx_kproc_table(struct psx_kproc *kp);
 struct psx_proc *psx_proc_current(bool create);
+struct psx_proc *psx_proc_of_file_slow(struct file *f, bool create);
+void psx_file_release(struct file *f);
+
+/*
+ * psx_proc_current() for a call on /dev/psxtimer file f, without the hash
+ * when it can: the first table looked up through f is kept in
+ * f->private_data, and is the answer whenever the process that owns it
+ * calls on f again. A caller of another process (a fork, a process the fd
+ * was passed to) takes the hash, as before. The key alone cannot say that
+ * the caller owns it: once the owner has exited, its signal_struct may be
+ * reused by a process that inherited f. PSX_KP_EXIT can, set as the owner's
+ * last thread exits, before its signal_struct can be freed, let alone
+ * reused; while the owner lives, only its own exit unhashes the table, so
+ * a table found here is the one in the hash.
+ */
+static inline struct psx_proc *psx_proc_of_file(struct file *f, bool create)
+{
+	struct psx_kproc *kp = READ_ONCE(f->private_data);
+
+	if (likely(kp) && kp->key == current->signal &&
+	    !test_bit(PSX_KP_EXIT, &kp->flags))
+		return (struct psx_proc *)kp->core;
+	return psx_proc_of_file_slow(f, create);
+}
 struct psx_kproc *psx_kproc_get_pid(pid_t nr);
 void psx_kproc_put(struct psx_kproc *kp);
 int psx_lifecycle_init(void);
@@ -192,9 +239,6 @@ void psx_lifecycle_exit(void);
 
 /* port.c */
 struct file *psx_port_file(unsigned int flags);
-
-/* hrtimer_clock.c */
-void psx_ktimer_init_hrtimer(struct psx_ktimer *kt);
 
 /* dev.c: /dev/psxtimer, the misc device 10:PSX_MISC_MINOR (see there). */
 #define PSX_MISC_MINOR 248

@@ -243,7 +243,8 @@ void psx_sig_teardown(struct psx_ktimer *kt)
 		return;
 	sig_free(kt);
 	put_pid(kt->sig_pid);
-	put_pid(kt->sig_tgid);	/* NULL for a process-directed timer: nothing */
+	if (kt->sig_tgid)	/* NULL for a process-directed timer */
+		put_pid(kt->sig_tgid);
 }
 
 /*

@@ -76,16 +76,4 @@ void psx_itlk_release(struct psx_ktimer *kt)
 {
 	lock_map_release(&kt->itlk_map);
 }
-#else
-void psx_itlk_init(struct psx_ktimer *kt)
-{
-}
-
-void psx_itlk_acquire(struct psx_ktimer *kt)
-{
-}
-
-void psx_itlk_release(struct psx_ktimer *kt)
-{
-}
 #endif

@@ -3,7 +3,8 @@
  * The ABI check that libpsxtimer and the interposer make once per process,
  * on the fd they opened: a module whose PSXTIMER_IOC_INFO says another ABI
  * (or has no INFO at all) lays out its structures otherwise, so none of its
- * ioctls may be trusted. PSXTIMER_LIB_ABI is the ABI this build speaks; the
+ * ioctls may be trusted; one of our ABI that lacks an addition this library
+ * calls is too old for it. PSXTIMER_LIB_ABI is the ABI this build speaks; the
  * only reason to set it is a test that fakes a mismatch (src/lib/Makefile's
  * abi-mismatch builds, selftests/lib_abi_test.c).
  *
@@ -26,6 +27,15 @@
 #endif
 
 /*
+ * The additions to the ABI this build calls (uapi's PSXTIMER_FEATURE_*): a
+ * module of our ABI without one of them is older than this library. A test
+ * may ask for one no module has (selftests/Makefile's lib_features_test).
+ */
+#ifndef PSXTIMER_LIB_FEATURES
+#define PSXTIMER_LIB_FEATURES PSXTIMER_FEATURES_ALL
+#endif
+
+/*
  * 0 when the module behind fd speaks our ABI. Else -1 with errno ENOSYS
  * (the calls are not there, as far as this library can tell) and why, one
  * line without a newline, in buf.
@@ -42,6 +52,13 @@ static inline int psx_abi_check(int fd, char *buf, size_t len)
 	if (info.abi_version != PSXTIMER_LIB_ABI) {
 		snprintf(buf, len, "%s: the module speaks ABI %u, this library ABI %u",
 			 PSXTIMER_DEVICE, info.abi_version, PSXTIMER_LIB_ABI);
+		errno = ENOSYS;
+		return -1;
+	}
+	if ((info.features & PSXTIMER_LIB_FEATURES) != PSXTIMER_LIB_FEATURES) {
+		snprintf(buf, len,
+			 "%s: the module is older than this library (features 0x%x, it needs 0x%x)",
+			 PSXTIMER_DEVICE, info.features, (unsigned int)PSXTIMER_LIB_FEATURES);
 		errno = ENOSYS;
 		return -1;
 	}

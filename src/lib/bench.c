@@ -209,18 +209,16 @@ static void psx_gettime(long id)
 
 static int psx_getoverrun(long id)
 {
-	struct psxtimer_timer t = { .timer_id = id };
+	int overrun = ioctl(dev, PSXTIMER_IOC_TIMER_GETOVERRUN_ID, (unsigned long)id);
 
-	if (ioctl(dev, PSXTIMER_IOC_TIMER_GETOVERRUN, &t))
+	if (overrun < 0)
 		die("psxtimer getoverrun");
-	return t.overrun;
+	return overrun;
 }
 
 static void psx_delete(long id)
 {
-	struct psxtimer_timer t = { .timer_id = id };
-
-	if (ioctl(dev, PSXTIMER_IOC_TIMER_DELETE, &t))
+	if (ioctl(dev, PSXTIMER_IOC_TIMER_DELETE_ID, (unsigned long)id))
 		die("psxtimer delete");
 }
 

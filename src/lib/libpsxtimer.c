@@ -329,11 +329,19 @@ static int timer_create_ioctl(struct psxtimer_create *c, psx_timer_t *timerid)
 	return 0;
 }
 
+/*
+ * The id as the ioctl's argument (nothing for the module to copy): a
+ * negative one becomes a value above INT_MAX, which the module refuses
+ * with EINVAL, as it does any id no timer has.
+ */
+static unsigned long id_arg(psx_timer_t timerid)
+{
+	return (unsigned long)(long)timerid;
+}
+
 static int timer_delete_ioctl(psx_timer_t timerid)
 {
-	struct psxtimer_timer t = { .timer_id = timerid };
-
-	return dev_ioctl(PSXTIMER_IOC_TIMER_DELETE, &t);
+	return dev_ioctl(PSXTIMER_IOC_TIMER_DELETE_ID, (void *)id_arg(timerid));
 }
 
 /*
@@ -514,9 +522,7 @@ int psx_timer_delete(psx_timer_t timerid)
 
 int psx_timer_getoverrun(psx_timer_t timerid)
 {
-	struct psxtimer_timer t = { .timer_id = timerid };
-
-	return dev_ioctl(PSXTIMER_IOC_TIMER_GETOVERRUN, &t) ? -1 : t.overrun;
+	return dev_ioctl(PSXTIMER_IOC_TIMER_GETOVERRUN_ID, (void *)id_arg(timerid));
 }
 
 /*

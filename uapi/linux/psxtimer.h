@@ -102,8 +102,18 @@ struct psxtimer_info {
 	__u32 highres_interval_min_ns;	/* module param clock_highres_interval_min */
 	__u32 nr_timers;	/* timers alive now, in every process */
 	__u32 nr_procs;		/* processes with a timer table now */
-	__u32 __reserved[8];	/* zero */
+	__u32 features;		/* PSXTIMER_FEATURE_*: what this module has */
+	__u32 __reserved[7];	/* zero */
 };
+
+/*
+ * Additions to ABI 1, each a bit of psxtimer_info.features (a module that
+ * predates them all says 0): a library that uses one checks for it.
+ */
+#define PSXTIMER_FEATURE_SETTIME_NO_OLD	0x1	/* PSXTIMER_SETTIME_NO_OLD */
+#define PSXTIMER_FEATURE_BATCH		0x2	/* PSXTIMER_IOC_BATCH */
+#define PSXTIMER_FEATURE_ID_ARG		0x4	/* PSXTIMER_IOC_TIMER_*_ID */
+#define PSXTIMER_FEATURES_ALL		0x7
 
 /* Create flags. */
 #define PSXTIMER_CREATE_SIGEVENT	1	/* sigevent is given; else SIGALRM, si_value = id */
@@ -224,5 +234,13 @@ struct psxtimer_batch {
 #define PSXTIMER_IOC_PORT_CREATE _IOWR(PSXTIMER_IOC_MAGIC, 0x09, struct psxtimer_port_create)
 #define PSXTIMER_IOC_STAT _IOWR(PSXTIMER_IOC_MAGIC, 0x0a, struct psxtimer_stat)
 #define PSXTIMER_IOC_BATCH _IOW(PSXTIMER_IOC_MAGIC, 0x0b, struct psxtimer_batch)
+/*
+ * timer_delete and timer_getoverrun with the id itself as the argument, as
+ * a syscall takes it in a register: no memory is read or written. An
+ * argument outside [0, INT_MAX] is no timer's id (EINVAL). GETOVERRUN_ID
+ * returns the overrun count as the ioctl's result.
+ */
+#define PSXTIMER_IOC_TIMER_DELETE_ID _IO(PSXTIMER_IOC_MAGIC, 0x0c)
+#define PSXTIMER_IOC_TIMER_GETOVERRUN_ID _IO(PSXTIMER_IOC_MAGIC, 0x0d)
 
 #endif /* _UAPI_LINUX_PSXTIMER_H */
