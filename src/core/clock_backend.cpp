@@ -69,7 +69,7 @@ private:
  * floor: illumos runs them off the clock tick, never faster, and a
  * nanosecond period would storm the CPU with interrupts.
  */
-static bool below_floor(const psx_timespec &ts)
+bool below_floor(const psx_timespec &ts)
 {
 	long long min_ns = tunables().highres_interval_min_ns;
 

@@ -176,21 +176,36 @@ extern "C" int psx_timer_settime(psx_proc *p, int id, int flags,
 	     !timespec_valid(value->it_interval)))
 		return -PSX_EINVAL;
 
-	psx_itimer *it = timer_grab(p, id);
+	auto set = [flags, value, ovalue](psx_itimer *it) {
+		if (ovalue)
+			it->it_backend->timer_gettime(it, ovalue);
+		return it->it_backend->timer_settime(it, flags, value);
+	};
 
-	if (!it)
-		return -PSX_EINVAL;
-	if (ovalue)
-		it->it_backend->timer_gettime(it, ovalue);
-	int err = it->it_backend->timer_settime(it, flags, value);
+	/*
+	 * Divergence: the hrtimer's cancel and start do not sleep (on
+	 * PREEMPT_RT p_lock is a sleeping lock itself) nor take p_lock, so
+	 * they run under p_lock alone while nobody holds the timer's lock
+	 * (timer_quick); illumos always grabs it. A value or interval below
+	 * the floor asks the caller's privilege, an LSM hook that may sleep:
+	 * that settime grabs the timer, as in illumos.
+	 */
+	if (below_floor(value->it_value) || below_floor(value->it_interval)) {
+		psx_itimer *it = timer_grab(p, id);
 
-	timer_release(p, it);
-	return err;
+		if (!it)
+			return -PSX_EINVAL;
+		int err = set(it);
+
+		timer_release(p, it);
+		return err;
+	}
+	return timer_quick(p, id, set);
 }
 
 extern "C" int psx_timer_gettime(psx_proc *p, int id, psx_itimerspec *value)
 {
-	return timer_read(p, id, [value](psx_itimer *it) {
+	return timer_quick(p, id, [value](psx_itimer *it) {
 		it->it_backend->timer_gettime(it, value);
 		return 0;
 	});
@@ -203,7 +218,7 @@ extern "C" int psx_timer_delete(psx_proc *p, int id)
 
 extern "C" int psx_timer_getoverrun(psx_proc *p, int id)
 {
-	return timer_read(p, id, [](psx_itimer *it) {
+	return timer_quick(p, id, [](psx_itimer *it) {
 		if (is_signal(it->it_notify))
 			return psx_sig_getoverrun(it->kt);
 		/* Divergence: illumos's is it_overrun, 0 for a port timer. */

@@ -114,14 +114,14 @@ int timer_delete_id(psx_proc *p, int id);
 int timer_next_used(psx_proc *p, int id);
 
 /*
- * read(it) for a call that only reads a timer (gettime, getoverrun), as if
- * it had grabbed it. While nobody holds the timer's ITLK, p_lock keeps
- * anyone from taking it, so read runs under p_lock alone: one round trip
- * of p_lock instead of timer_grab's and timer_release's two. If somebody
- * holds it, read waits for it through timer_grab, as in illumos. -EINVAL
- * for an id timer_grab refuses. read must not sleep.
+ * op(it) for a call that neither sleeps nor takes p_lock (gettime,
+ * getoverrun, most settimes), as if it had grabbed the timer. While nobody
+ * holds the timer's ITLK, p_lock keeps anyone from taking it, so op runs
+ * under p_lock alone: one round trip of p_lock instead of timer_grab's and
+ * timer_release's two. If somebody holds it, op waits for it through
+ * timer_grab, as in illumos. -EINVAL for an id timer_grab refuses.
  */
-template <typename Read> int timer_read(psx_proc *p, int id, Read read)
+template <typename Op> int timer_quick(psx_proc *p, int id, Op op)
 {
 	{
 		PLockGuard guard(p->kp);
@@ -131,13 +131,13 @@ template <typename Read> int timer_read(psx_proc *p, int id, Read read)
 		psx_itimer *it = p->p_itimer[id];
 
 		if (!it->it_lock) /* neither ITLK_LOCKED nor ITLK_REMOVE */
-			return read(it);
+			return op(it);
 	}
 	psx_itimer *it = timer_grab(p, id);
 
 	if (!it)
 		return -PSX_EINVAL;
-	int ret = read(it);
+	int ret = op(it);
 
 	timer_release(p, it);
 	return ret;
@@ -152,6 +152,12 @@ void notify_teardown(psx_itimer *it);
  */
 const ClockBackend *clock_get_backend(int clock);
 const TimerBackend *timer_get_backend(int clock);
+
+/*
+ * Below the interval floor: a settime with such a value or interval asks
+ * the caller's privilege (clock_backend.cpp), which may sleep.
+ */
+bool below_floor(const psx_timespec &ts);
 
 /* timespec helpers (timer.cpp). */
 bool timespec_valid(const psx_timespec &ts);

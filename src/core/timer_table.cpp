@@ -17,10 +17,13 @@
  * calls, which take the kernel's siglock or the port's lock inside it.
  * p_lock is taken alone, or under ITLK (to release it, or to delete), and
  * held around nothing but table and ITLK_* updates, except that a call that
- * only reads a timer (timer_read: gettime, getoverrun) reads it under
- * p_lock while nobody holds its ITLK: then the hrtimer's state, the timer's
- * sig_lock and the siglock (getoverrun of a signal in flight) nest inside
- * p_lock, and nothing ever takes p_lock inside those. The hrtimer
+ * neither sleeps nor takes p_lock (timer_quick: gettime, getoverrun, a
+ * settime that asks no privilege) does its work under p_lock while nobody
+ * holds the timer's ITLK: then the hrtimer base locks (hrtimer_cancel,
+ * hrtimer_start, and on PREEMPT_RT the softirq expiry lock a cancel may
+ * wait on), the timer's sig_lock and the siglock (getoverrun of a signal
+ * in flight) nest inside p_lock, and nothing ever takes p_lock inside
+ * those. The hrtimer
  * callback (timer_fire) takes neither. A thread never holds two timers'
  * ITLK. lockdep sees ITLK through psx_itlk_acquire/release, called once the
  * bit is ours with p_lock dropped and before it is given back, so an

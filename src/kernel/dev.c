@@ -263,7 +263,7 @@ static long psx_ioctl_gettime(struct file *file, void __user *uarg)
 }
 
 /* Delete (0) or getoverrun (the count), or -errno. */
-static long timer_id_op(struct file *file, unsigned int cmd, int id)
+static __always_inline long timer_id_op(struct file *file, unsigned int cmd, int id)
 {
 	struct psx_proc *p = table_of_current(file);
 	int ret;
@@ -497,10 +497,9 @@ static noinline_for_stack long psx_ioctl_batch(struct file *file, void __user *u
 	return 0;
 }
 
-long psx_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+/* The calls whose argument is a struct, each copied onto this frame. */
+static noinline long psx_ioctl_struct(struct file *file, unsigned int cmd, void __user *uarg)
 {
-	void __user *uarg = (void __user *)arg;
-
 	switch (cmd) {
 	case PSXTIMER_IOC_INFO:
 		return psx_ioctl_info(uarg);
@@ -513,10 +512,6 @@ long psx_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case PSXTIMER_IOC_TIMER_DELETE:
 	case PSXTIMER_IOC_TIMER_GETOVERRUN:
 		return psx_ioctl_timer(file, cmd, uarg);
-	case PSXTIMER_IOC_TIMER_DELETE_ID:
-	case PSXTIMER_IOC_TIMER_GETOVERRUN_ID:
-		/* The id is the argument (uapi): nothing to copy. */
-		return arg <= INT_MAX ? timer_id_op(file, cmd, arg) : -EINVAL;
 	case PSXTIMER_IOC_CLOCK_GETTIME:
 	case PSXTIMER_IOC_CLOCK_SETTIME:
 	case PSXTIMER_IOC_CLOCK_GETRES:
@@ -530,6 +525,17 @@ long psx_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	default:
 		return -ENOTTY;
 	}
+}
+
+long psx_dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	/*
+	 * The id is the argument (uapi): nothing to copy, and none of the
+	 * stack frame the struct calls need.
+	 */
+	if (cmd == PSXTIMER_IOC_TIMER_GETOVERRUN_ID || cmd == PSXTIMER_IOC_TIMER_DELETE_ID)
+		return arg <= INT_MAX ? timer_id_op(file, cmd, arg) : -EINVAL;
+	return psx_ioctl_struct(file, cmd, (void __user *)arg);
 }
 
 static int psx_dev_open(struct inode *inode, struct file *file)

@@ -11,10 +11,11 @@
  *                into signal.c and port.c
  *     a timer's sig_lock (signal.c), then the siglock; port->lock;
  *     hrtimer base locks
- *     p_lock     taken under ITLK, with nothing inside, but for gettime
- *                and getoverrun, which read a timer nobody has locked
- *                under p_lock alone (timer_read): sig_lock, then the
- *                siglock, inside it
+ *     p_lock     taken under ITLK, with nothing inside, but for gettime,
+ *                getoverrun and settime, which work on a timer nobody
+ *                has locked under p_lock alone (timer_quick): hrtimer
+ *                base locks (the softirq expiry lock on PREEMPT_RT), or
+ *                sig_lock then the siglock, inside it
  * The hrtimer callback takes sig_lock then the siglock, or port->lock,
  * never ITLK or p_lock.
  */
