@@ -716,6 +716,63 @@ static void rw_call(struct thread *t)
 		violation("read(port, %zu) into a good buffer: EFAULT", len);
 }
 
+static bool is_id_cmd(unsigned int cmd)
+{
+	return cmd == PSXTIMER_IOC_TIMER_DELETE_ID || cmd == PSXTIMER_IOC_TIMER_GETOVERRUN_ID;
+}
+
+/*
+ * DELETE_ID and GETOVERRUN_ID: the id is the argument itself, any unsigned
+ * long. Outside [0, INT_MAX], or at or above timer_max, no timer has it:
+ * EINVAL; else success (GETOVERRUN_ID: a count, its result) or EINVAL.
+ */
+static void check_id_call(unsigned int cmd, unsigned long arg, long ret, int err)
+{
+	const char *name = cmd == PSXTIMER_IOC_TIMER_DELETE_ID ? "DELETE_ID" : "GETOVERRUN_ID";
+
+	if (arg > INT_MAX || arg >= timer_max) {
+		if (err != EINVAL)
+			violation("%s(%#lx): %s, expected EINVAL", name, arg, errname(err));
+	} else if (err && err != EINVAL) {
+		violation("%s(%lu): %s is not documented", name, arg, errname(err));
+	} else if (cmd == PSXTIMER_IOC_TIMER_DELETE_ID && ret > 0) {
+		violation("DELETE_ID(%lu) returned %ld", arg, ret);
+	}
+}
+
+static void id_call(struct thread *t)
+{
+	unsigned long long *rs = &t->rs;
+	unsigned int cmd = below(rs, 4) ? PSXTIMER_IOC_TIMER_GETOVERRUN_ID :
+					  PSXTIMER_IOC_TIMER_DELETE_ID;
+	unsigned int seq = __atomic_load_n(&slots[0].seq, __ATOMIC_SEQ_CST);
+	int fd = __atomic_load_n(&slots[0].fd, __ATOMIC_SEQ_CST);
+	unsigned long arg;
+	long ret;
+	int err;
+
+	switch (below(rs, 4)) {
+	case 0:
+		arg = (unsigned long)(long)pick_id(rs);	/* negative ids sign-extended */
+		break;
+	case 1:
+		arg = (unsigned int)pick_id(rs);	/* as a 32-bit caller's */
+		break;
+	case 2:	/* a valid id in the low half, garbage above it */
+		arg = ((unsigned long)rnd(rs) << 32) | below(rs, timer_max);
+		break;
+	default:
+		arg = rnd(rs);
+		break;
+	}
+	ret = ioctl(fd, cmd, arg);
+	err = ret < 0 ? errno : 0;
+	t->calls++;
+	if (seq & 1 || seq != __atomic_load_n(&slots[0].seq, __ATOMIC_SEQ_CST))
+		return;	/* the door was replaced under us */
+	check_id_call(cmd, arg, ret, err);
+}
+
 static void ioctl_call(struct thread *t)
 {
 	unsigned long long *rs = &t->rs;
@@ -835,6 +892,10 @@ static void ioctl_call(struct thread *t)
 			violation("ioctl %#x on a port: %s, expected ENOTTY", cmd, errname(err));
 		return;
 	}
+	if (is_id_cmd(cmd)) {	/* picked at random: its pointer is its id */
+		check_id_call(cmd, (unsigned long)arg, ret, err);
+		return;
+	}
 	if (!known) {
 		if (err != ENOTTY)
 			violation("unknown ioctl %#x: %s, expected ENOTTY", cmd, errname(err));
@@ -922,8 +983,10 @@ static void *fuzz_thread(void *p)
 
 		if (what < 5)
 			sweep(t);
-		else if (what < 9000)
+		else if (what < 8500)
 			ioctl_call(t);
+		else if (what < 9000)
+			id_call(t);
 		else if (what < 9990)
 			rw_call(t);
 		else if (what < 9993)
