@@ -190,16 +190,8 @@ extern "C" int psx_timer_settime(psx_proc *p, int id, int flags,
 	 * the floor asks the caller's privilege, an LSM hook that may sleep:
 	 * that settime grabs the timer, as in illumos.
 	 */
-	if (below_floor(value->it_value) || below_floor(value->it_interval)) {
-		psx_itimer *it = timer_grab(p, id);
-
-		if (!it)
-			return -PSX_EINVAL;
-		int err = set(it);
-
-		timer_release(p, it);
-		return err;
-	}
+	if (below_floor(value->it_value) || below_floor(value->it_interval))
+		return timer_grabbed(p, id, set);
 	return timer_quick(p, id, set);
 }
 

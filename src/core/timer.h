@@ -113,6 +113,19 @@ void timer_delete_grabbed(psx_proc *p, int id, psx_itimer *it);
 int timer_delete_id(psx_proc *p, int id);
 int timer_next_used(psx_proc *p, int id);
 
+/* op(it) with the timer grabbed, as illumos makes every call. */
+template <typename Op> int timer_grabbed(psx_proc *p, int id, Op op)
+{
+	psx_itimer *it = timer_grab(p, id);
+
+	if (!it)
+		return -PSX_EINVAL;
+	int ret = op(it);
+
+	timer_release(p, it);
+	return ret;
+}
+
 /*
  * op(it) for a call that neither sleeps nor takes p_lock (gettime,
  * getoverrun, most settimes), as if it had grabbed the timer. While nobody
@@ -133,14 +146,7 @@ template <typename Op> int timer_quick(psx_proc *p, int id, Op op)
 		if (!it->it_lock) /* neither ITLK_LOCKED nor ITLK_REMOVE */
 			return op(it);
 	}
-	psx_itimer *it = timer_grab(p, id);
-
-	if (!it)
-		return -PSX_EINVAL;
-	int ret = op(it);
-
-	timer_release(p, it);
-	return ret;
+	return timer_grabbed(p, id, op);
 }
 
 /* Undo what timer_create set up for notification (timer.cpp). */
