@@ -23,11 +23,11 @@
  * hrtimer_start, and on PREEMPT_RT the softirq expiry lock a cancel may
  * wait on), the timer's sig_lock and the siglock (getoverrun of a signal
  * in flight) nest inside p_lock, and nothing ever takes p_lock inside
- * those. The hrtimer
- * callback (timer_fire) takes neither. A thread never holds two timers'
- * ITLK. lockdep sees ITLK through psx_itlk_acquire/release, called once the
- * bit is ours with p_lock dropped and before it is given back, so an
- * ordering mistake is a lockdep report, not a deadlock.
+ * those. The hrtimer callback (timer_fire) takes neither. A thread never
+ * holds two timers' ITLK. lockdep sees ITLK through psx_itlk_acquire and
+ * psx_itlk_release, called once the bit is ours with p_lock dropped (a
+ * delete: once the timer is also out of the table) and before it is given
+ * back, so an ordering mistake is a lockdep report, not a deadlock.
  */
 #include "timer.h"
 
