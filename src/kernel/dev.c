@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /dev/psxtimer: the misc device and its ioctl dispatch. Each ioctl copies
- * its argument in, checks the ABI's reserved fields, calls the C++ core on
- * the calling process's own table, and copies the result out. The fd is
- * only a door: all state belongs to the calling process.
+ * its argument in (the two by id take the id itself), checks the ABI's
+ * reserved fields, calls the C++ core on the calling process's own table,
+ * and copies the result out. The fd is only a door: all state belongs to
+ * the calling process, though the fd remembers its first user's table
+ * (psx_proc_of_file).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -181,7 +181,7 @@ static struct psx_kproc *kproc_current(bool create)
 	return kp;
 }
 
-struct psx_proc *psx_proc_current(bool create)
+static struct psx_proc *psx_proc_current(bool create)
 {
 	struct psx_kproc *kp = kproc_current(create);
 

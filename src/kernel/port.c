@@ -118,7 +118,7 @@ static void dissociate(struct psx_port *port, struct psx_portev *ev)
 	RCU_INIT_POINTER(ev->port, NULL);
 }
 
-/* timer_delete_locked's dissociate path: a queued event goes with it. */
+/* timer_destroy's dissociate path: a queued event goes with it. */
 void psx_port_teardown(struct psx_ktimer *kt)
 {
 	struct psx_portev *ev = &kt->portev;

@@ -207,16 +207,16 @@ struct sighand_struct *psx_lock_task_sighand(struct task_struct *t,
 struct psx_kproc *psx_kproc_alloc(void);
 void psx_kproc_free(struct psx_kproc *kp);
 struct psx_proc *psx_kproc_table(struct psx_kproc *kp);
-struct psx_proc *psx_proc_current(bool create);
 struct psx_proc *psx_proc_of_file_slow(struct file *f, bool create);
 void psx_file_release(struct file *f);
 
 /*
- * psx_proc_current() for a call on /dev/psxtimer file f, without the hash
- * when it can: the first table looked up through f is kept in
- * f->private_data, and is the answer whenever the process that owns it
- * calls on f again. A caller of another process (a fork, a process the fd
- * was passed to) takes the hash, as before. The key alone cannot say that
+ * The calling process's table for a call on /dev/psxtimer file f (with
+ * create, made on first use; NULL when there is none and create is false;
+ * ERR_PTR(-ENOMEM)), without the hash when it can: the first table looked
+ * up through f is kept in f->private_data, and is the answer whenever the
+ * process that owns it calls on f again. A caller of another process (a
+ * fork, a process the fd was passed to) takes the hash, as before. The key alone cannot say that
  * the caller owns it: once the owner has exited, its signal_struct may be
  * reused by a process that inherited f. PSX_KP_EXIT can, set as the owner's
  * last thread exits, before its signal_struct can be freed, let alone
@@ -232,6 +232,7 @@ static inline struct psx_proc *psx_proc_of_file(struct file *f, bool create)
 		return (struct psx_proc *)kp->core;
 	return psx_proc_of_file_slow(f, create);
 }
+
 struct psx_kproc *psx_kproc_get_pid(pid_t nr);
 void psx_kproc_put(struct psx_kproc *kp);
 int psx_lifecycle_init(void);
