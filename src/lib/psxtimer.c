@@ -76,6 +76,11 @@ static int cmd_info(void)
 	printf("clock_highres_interval_min=%u ns; now %u timer%s in %u process%s\n",
 	       info.highres_interval_min_ns, info.nr_timers, info.nr_timers == 1 ? "" : "s",
 	       info.nr_procs, info.nr_procs == 1 ? "" : "es");
+	/* The additions to the ABI (uapi's PSXTIMER_FEATURE_*); 0: none. */
+	printf("features 0x%x:%s%s%s\n", info.features,
+	       info.features & PSXTIMER_FEATURE_SETTIME_NO_OLD ? " settime-no-old" : "",
+	       info.features & PSXTIMER_FEATURE_BATCH ? " batch" : "",
+	       info.features & PSXTIMER_FEATURE_ID_ARG ? " id-arg" : "");
 	return 0;
 }
 
