@@ -19,13 +19,15 @@
  *     sigev_value (epoch and generation) names, a timer created in this
  *     image with signal notification and armed at least once. One signal per
  *     timer is queued at a time and a queued one survives disarm and delete,
- *     so at most one may arrive after a disarm (until the next arming) or
- *     after the delete. SIGEV_THREAD_ID signals are taken by their thread
- *     only: once it has exited, nobody gets them (Linux's rule).
+ *     so at most one may be taken by the sigtimedwait() calls that began
+ *     after a disarm (until the next arming) or the delete returned (one
+ *     taken before may be checked after). SIGEV_THREAD_ID signals are taken
+ *     by their thread only: once it has exited, nobody gets them (Linux's
+ *     rule).
  *   - port events: cookie, timer_id, source and port of a port timer of
  *     this process; deleting drops the queued event, so none may be read by
- *     a read() that began after the delete returned; at most one after a
- *     disarm.
+ *     a read() that began after the delete returned; at most one by those
+ *     that began after a disarm returned.
  *   - overruns: after taking a signal of its own SIGEV_THREAD_ID timer (no
  *     other thread can take the next one), getoverrun returns exactly the
  *     signal's si_overrun; after reading a port event under the port's
@@ -233,7 +235,8 @@ struct rec {
 	int thread;			/* K_THREAD_ID: target's thread record */
 	int port;			/* K_PORT: port serial */
 	int notify;			/* the sigevent's, for stat */
-	unsigned int late;		/* notifications while quiet */
+	unsigned int late;		/* notifications taken wholly while quiet */
+	unsigned long quiet_seq;	/* seq when the disarm or delete returned */
 	unsigned long del_seq;		/* seq when the delete returned */
 };
 
@@ -321,8 +324,15 @@ static int pick_id(unsigned long long *rs)
 static __thread int tl_thread;
 static __thread unsigned long long tl_rnd;
 
-/* Take a notification of gen from this image; read lock held. */
-static struct rec *notified(unsigned int gen, int id, const char *what)
+/*
+ * Take a notification of gen from this image; read lock held. seq_before:
+ * w.seq before the sigtimedwait() or read() that took it began. Only one
+ * taken by a call that began after the disarm or delete returned counts as
+ * late: one that began before may have dequeued its notification before
+ * the disarm, and only be checked after it.
+ */
+static struct rec *notified(unsigned int gen, int id, const char *what,
+			    unsigned long seq_before)
 {
 	struct rec *r;
 
@@ -337,13 +347,14 @@ static struct rec *notified(unsigned int gen, int id, const char *what)
 	if (!__atomic_load_n(&r->armed, __ATOMIC_SEQ_CST))
 		violation("%s for timer %d (gen %u) that was never armed", what, id, gen);
 	if (__atomic_load_n(&r->quiet, __ATOMIC_SEQ_CST) &&
+	    __atomic_load_n(&r->quiet_seq, __ATOMIC_SEQ_CST) <= seq_before &&
 	    __atomic_add_fetch(&r->late, 1, __ATOMIC_SEQ_CST) > 1)
 		violation("%s: a second notification of timer %d (gen %u) after its %s",
 			  what, id, gen, r->deleted ? "delete" : "disarm");
 	return r;
 }
 
-static void check_signal(const siginfo_t *si)
+static void check_signal(const siginfo_t *si, unsigned long seq_before)
 {
 	unsigned int epoch, gen;
 	struct rec *r;
@@ -371,7 +382,7 @@ static void check_signal(const siginfo_t *si)
 			  si->si_timerid, epoch, w.epoch);
 		return;
 	}
-	r = notified(gen, si->si_timerid, "signal");
+	r = notified(gen, si->si_timerid, "signal", seq_before);
 	if (!r)
 		return;
 	if (r->kind != K_SIGNAL && r->kind != K_THREAD_ID)
@@ -409,9 +420,11 @@ static void drain_signals(void)
 
 	pthread_rwlock_rdlock(&w.lock);
 	for (i = 0; i < 64; i++) {
+		unsigned long seq = __atomic_load_n(&w.seq, __ATOMIC_SEQ_CST);
+
 		if (sigtimedwait(&timer_sigs, &si, &zero) < 0)
 			break;
-		check_signal(&si);
+		check_signal(&si, seq);
 	}
 	pthread_rwlock_unlock(&w.lock);
 }
@@ -433,7 +446,7 @@ static void check_event(const struct psxtimer_port_event *ev, struct port *p,
 		violation("port event with foreign cookie %llx", (unsigned long long)ev->cookie);
 		return;
 	}
-	r = notified(gen, ev->timer_id, "port event");
+	r = notified(gen, ev->timer_id, "port event", seq_before);
 	if (!r)
 		return;
 	if (r->kind != K_PORT || r->port != p->serial)
@@ -671,6 +684,7 @@ static void timer_delete_op(unsigned long long *rs)
 			__atomic_store_n(&r->quiet, 1, __ATOMIC_SEQ_CST);
 			r->deleted = 1;
 			r->del_seq = __atomic_add_fetch(&w.seq, 1, __ATOMIC_SEQ_CST);
+			__atomic_store_n(&r->quiet_seq, r->del_seq, __ATOMIC_SEQ_CST);
 			w.live[id] = 0;
 			w.ntimers--;
 		}
@@ -757,6 +771,8 @@ static void timer_settime_op(unsigned long long *rs)
 	if (r && !err && !value) {
 		__atomic_store_n(&r->late, 0, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&r->quiet, 1, __ATOMIC_SEQ_CST);
+		__atomic_store_n(&r->quiet_seq, __atomic_add_fetch(&w.seq, 1, __ATOMIC_SEQ_CST),
+				 __ATOMIC_SEQ_CST);
 	}
 out:
 	if (r)
