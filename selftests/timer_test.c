@@ -1523,6 +1523,27 @@ static int psx_hrtimers(void)
 }
 
 /*
+ * The most of ours that any of `reads` reads of timer_list saw, 2 ms apart.
+ * One read is no snapshot of a timer that fires meanwhile (a 1 ms period on
+ * a slow guest: lockdep, TCG under load): it misses it while its callback
+ * runs, and the kernel, which drops the base lock to print each timer and
+ * walks to the next by position, may print it twice once it is enqueued
+ * again further on. Seen in some read: armed; in none of several: stopped.
+ */
+static int psx_hrtimers_seen(int reads)
+{
+	int most = 0, i, n;
+
+	for (i = 0; i < reads; i++) {
+		n = psx_hrtimers();
+		if (n > most)
+			most = n;
+		usleep(2000);
+	}
+	return most;
+}
+
+/*
  * Timers nobody hears take no interrupts: a periodic SIGEV_NONE timer
  * never arms an hrtimer (as on Linux), and a port timer whose port was
  * closed stops its hrtimer at its next fire. Both still read as armed.
@@ -1542,7 +1563,7 @@ TEST_F(timer, unheard_timers_arm_no_hrtimer)
 		ASSERT_EQ(0, psx_settime(self->fd, id, 0, NSEC_PER_SEC / 1000,
 					 NSEC_PER_SEC / 1000, NULL));
 	}
-	EXPECT_EQ(0, psx_hrtimers());
+	EXPECT_EQ(0, psx_hrtimers_seen(3));
 	usleep(20000);
 	ASSERT_EQ(0, psx_gettime(self->fd, id, &v));
 	EXPECT_LT(0, ts_ns(&v.it_value));
@@ -1555,10 +1576,10 @@ TEST_F(timer, unheard_timers_arm_no_hrtimer)
 	ASSERT_LE(0, pid);
 	ASSERT_EQ(0, psx_settime(self->fd, pid, 0, NSEC_PER_SEC / 1000,
 				 NSEC_PER_SEC / 1000, NULL));
-	EXPECT_EQ(1, psx_hrtimers());
+	EXPECT_LE(1, psx_hrtimers_seen(10));
 	close(port);
 	usleep(20000);	/* a fire finds the port gone */
-	EXPECT_EQ(0, psx_hrtimers());
+	EXPECT_EQ(0, psx_hrtimers_seen(3));
 	ASSERT_EQ(0, psx_gettime(self->fd, pid, &v));
 	EXPECT_LT(0, ts_ns(&v.it_value));
 	EXPECT_EQ(NSEC_PER_SEC / 1000, ts_ns(&v.it_interval));
