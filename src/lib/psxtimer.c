@@ -337,19 +337,33 @@ static int stat_all(int fd)
 	return rc;
 }
 
-static int cmd_stat(const char *arg)
+/*
+ * arg as a process id, 1 to INT_MAX, decimal digits only; 0, and a line on
+ * stderr naming the command, when it is none.
+ */
+static long parse_pid(const char *cmd, const char *arg)
 {
 	char *end;
+	long pid;
+
+	errno = 0;
+	pid = strtol(arg, &end, 10);
+	if (!isdigit((unsigned char)*arg) || *end || errno || pid <= 0 || pid > INT_MAX) {
+		fprintf(stderr, "psxtimer: %s: '%s' is not a process id\n", cmd, arg);
+		return 0;
+	}
+	return pid;
+}
+
+static int cmd_stat(const char *arg)
+{
 	long pid = 0;
 	int fd, rc;
 
 	if (arg) {
-		errno = 0;
-		pid = strtol(arg, &end, 10);
-		if (!isdigit((unsigned char)*arg) || *end || errno || pid <= 0 || pid > INT_MAX) {
-			fprintf(stderr, "psxtimer: stat: '%s' is not a process id\n", arg);
+		pid = parse_pid("stat", arg);
+		if (!pid)
 			return 2;
-		}
 	}
 	fd = dev_open(O_RDONLY);
 	if (fd < 0)
@@ -760,15 +774,11 @@ static int cmd_trace(const char *arg)
 	unsigned int i;
 	long pid = 0;
 	int fd, rc = 1;
-	char *end;
 
 	if (arg) {
-		errno = 0;
-		pid = strtol(arg, &end, 10);
-		if (!isdigit((unsigned char)*arg) || *end || errno || pid <= 0 || pid > INT_MAX) {
-			fprintf(stderr, "psxtimer: trace: '%s' is not a process id\n", arg);
+		pid = parse_pid("trace", arg);
+		if (!pid)
 			return 2;
-		}
 		/* Else it would wait for events that never come. */
 		if (kill(pid, 0) && errno == ESRCH) {
 			fprintf(stderr, "psxtimer: pid %ld: %s\n", pid, strerror(errno));
